@@ -1,0 +1,36 @@
+"""The exceptions nkwatch raises, as one tree.
+
+    NkwatchError
+    ├── InputError            a document could not be used; the batch goes on
+    │   ├── UnreadableInput   empty, binary, undecodable or too large
+    │   └── MalformedInput    broken HTML, feed or JSON
+    ├── StoreError            the knowledge base itself failed
+    └── NotFound              a post, entity or story that is not in the store
+
+Every message says what happened and what to do about it, in one line: the CLI
+prints it as it is, with no traceback.
+"""
+
+
+class NkwatchError(Exception):
+    """Base of every error nkwatch raises on purpose."""
+
+
+class InputError(NkwatchError):
+    """A document could not be read; other documents are unaffected."""
+
+
+class UnreadableInput(InputError):
+    """The bytes are not a text document nkwatch can read."""
+
+
+class MalformedInput(InputError):
+    """The document claims a format (HTML, feed, JSON) but breaks it."""
+
+
+class StoreError(NkwatchError):
+    """The knowledge base could not be opened, migrated or written."""
+
+
+class NotFound(NkwatchError):
+    """A requested record is not in the knowledge base."""

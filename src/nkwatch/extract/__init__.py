@@ -1,0 +1,30 @@
+"""extract: a described Post -> the same Post with entity mentions (and, later, more).
+
+`Extractor` holds what extraction needs (the gazetteer and the recogniser),
+built once; `extract` is the per-post function.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from nkwatch.extract.recognise import Recogniser, select
+from nkwatch.gazetteer import Gazetteer
+from nkwatch.model import Post
+from nkwatch.resolve import resolve
+
+
+class Extractor:
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+        self.recogniser = Recogniser(gazetteer)
+
+    def extract(self, post: Post) -> Post:
+        people = tuple(
+            dict.fromkeys(
+                [*post.authors, *post.translators, *(o.author for o in post.origins if o.author)]
+            )
+        )
+        candidates = select(self.recogniser.candidates(post.text, people))
+        mentions = resolve(post.text, candidates, self.gazetteer)
+        return dataclasses.replace(post, mentions=tuple(mentions))

@@ -1,0 +1,76 @@
+"""Name keys: one spelling-blind key per word, so romanizations of a name meet.
+
+McCune-Reischauer (Ch'ŏngjin), its plain form (Chongjin), Revised Romanization
+(Cheongjin) and DPRK spellings (Phyongyang, Rodong / Nodong, Pothong / Potong)
+fold to one key. The folding is applied to the text and to every alias alike,
+so it may merge spellings freely: what matters is that distinct names in the
+gazetteer do not collide, which the tests check.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+TOKEN = re.compile(
+    r"[0-9A-Za-z\u00C0-\u024F\u1E00-\u1EFF\u0102-\u01B0]+(?:['’ʼ][A-Za-z\u00C0-\u024F]+)*['’ʼ]?"
+    r"|[\uAC00-\uD7A3]+"
+)
+APOSTROPHES = str.maketrans("", "", "'’ʼ‘`")
+FOLDS = (
+    ("shi", "si"),
+    ("sh", "s"),
+    ("eo", "o"),
+    ("eu", "u"),
+    ("ch", "j"),
+    ("th", "t"),
+    ("ph", "p"),
+    ("kh", "k"),
+    ("k", "g"),
+    ("t", "d"),
+    ("p", "b"),
+    ("l", "r"),
+)
+DOUBLE = re.compile(r"([a-z])\1")
+
+
+def strip_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def fold(word: str) -> str:
+    """The key of one word: case, diacritics, apostrophes and romanization folded away."""
+    if "\uac00" <= word[:1] <= "\ud7a3":
+        return word
+    key = strip_marks(word).casefold().translate(APOSTROPHES)
+    if key.isdigit():
+        return key
+    for a, b in FOLDS:
+        key = key.replace(a, b)
+    key = DOUBLE.sub(r"\1", key)
+    if key.startswith("n") and len(key) > 2 and key[1] in "aeiouwy":
+        key = "r" + key[1:]  # DPRK initial r- where the South writes n- (Rodong / Nodong)
+    return key
+
+
+def tokens(text: str) -> list[tuple[str, int, int]]:
+    """(word, start, end) for every word of a text."""
+    return [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
+
+
+def key_of(name: str) -> str:
+    """The key of a whole name: its word keys joined by single spaces."""
+    return " ".join(fold(w) for w, _, _ in tokens(name))
+
+
+def display(name: str) -> str:
+    """A name as it should be filed: no leading article, no possessive, single spaces."""
+    name = re.sub(r"\s+", " ", name).strip(" ,.;:*\"“”'’")
+    name = re.sub(r"^(?:the|The|THE)\s+", "", name)
+    return re.sub(r"['’]s$", "", name)
+
+
+def slug(text: str) -> str:
+    s = strip_marks(text).casefold().translate(APOSTROPHES)
+    return re.sub(r"[^0-9a-z\uac00-\ud7a3]+", "-", s).strip("-")

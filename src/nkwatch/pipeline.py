@@ -1,0 +1,104 @@
+"""The per-document stages, chained: read -> split -> describe -> extract.
+
+`Pipeline` is built once (loading the gazetteer takes a second) and then runs
+any number of documents. `extract_paths` and `ingest_paths` are what the CLI
+and the Python API call.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nkwatch import gazetteer as gazetteer_mod
+from nkwatch.describe import describe, plain_name
+from nkwatch.extract import Extractor
+from nkwatch.model import Document, Post
+from nkwatch.read import MAX_BYTES, ReadFailure, read_paths
+from nkwatch.split import split
+from nkwatch.store import Store
+
+
+class Pipeline:
+    def __init__(self, entities: bool = True):
+        self.gazetteer = gazetteer_mod.load()
+        self.extractor = Extractor(self.gazetteer) if entities else None
+
+    def canonical_outlet(self, raw: str) -> str:
+        """An outlet or institute name as the knowledge base files it."""
+        name = plain_name(raw)
+        acronym = re.search(r"\(([A-Z][A-Za-z]{1,7})\)\s*$", name)
+        bare = re.sub(r"\s*\([^)]*\)\s*$", "", name)
+        for form in (name, bare, acronym[1] if acronym else None):
+            if form and (entry := self.gazetteer.lookup(form)) and entry.type in ("outlet", "organization"):
+                return entry.name
+        return bare
+
+    def posts(self, document: Document) -> list[Post]:
+        posts = [describe(p, self.canonical_outlet) for p in split(document)]
+        if self.extractor is not None:
+            posts = [self.extractor.extract(p) for p in posts]
+        return posts
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    documents: int = 0
+    new_documents: int = 0
+    posts: int = 0
+    failures: list[ReadFailure] = field(default_factory=list)
+
+
+def extract_paths(paths: list[Path], pipeline: Pipeline | None = None,
+                  max_bytes: int = MAX_BYTES) -> Iterator[Post | ReadFailure]:
+    """Posts of every document under the paths, in reading order; nothing is stored."""
+    pipeline = pipeline or Pipeline()
+    for item in read_paths(paths, max_bytes):
+        if isinstance(item, ReadFailure):
+            yield item
+        else:
+            yield from pipeline.posts(item)
+
+
+def ingest_paths(
+    paths: list[Path],
+    store: Store,
+    pipeline: Pipeline | None = None,
+    max_bytes: int = MAX_BYTES,
+    progress: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Read, process and store every document under the paths; one transaction per file."""
+    pipeline = pipeline or Pipeline()
+    report = IngestReport()
+    batch: list[tuple[Document, list[Post]]] = []
+    current: str | None = None
+
+    def flush() -> None:
+        if batch:
+            report.new_documents += store.add_documents(batch)
+            batch.clear()
+
+    for item in read_paths(paths, max_bytes):
+        if isinstance(item, ReadFailure):
+            report.failures.append(item)
+            report.files += 1
+            if progress:
+                progress(item.source)
+            continue
+        if item.file_sha256 != current:
+            flush()
+            current = item.file_sha256
+            report.files += 1
+            if progress:
+                progress(item.source)
+        report.documents += 1
+        if store.has_document(item.id):
+            continue
+        posts = pipeline.posts(item)
+        report.posts += len(posts)
+        batch.append((item, posts))
+    flush()
+    return report

@@ -1,0 +1,149 @@
+"""resolve: candidates -> mentions of canonical entities, with stable ids.
+
+Within one post: a candidate the gazetteer knows (under any spelling) takes
+its entry; one it does not know is looked up again under the forms reporting
+wraps names in ("North Korean Ministry of X", "Minister of X", "Pyongyang
+City", "North Pyongan X Power Plant", "the Songjin steel plant"); a short form
+of a longer name in the same post ("Factory 326") joins the longer one; an
+acronym defined in brackets ("Korean Democratic Women's Union [KDWU]") or an
+"aka" joins the name before it. A name no one knows gets an id made from its
+spelling-blind key, so its romanization variants share one id in every run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable
+
+from nkwatch.extract.recognise import Candidate
+from nkwatch.gazetteer import Entry, Gazetteer
+from nkwatch.model import Mention
+from nkwatch.names import display, key_of, slug
+
+ADMIN_SUFFIX = re.compile(r"\s+(?:City|Province|County|District|Special City)$")
+ACRONYM_AFTER = re.compile(r"^\s*[\(\[]\s*([A-Z][A-Za-z]{1,7})\s*[\)\]]")
+AKA_AFTER = re.compile(r"^\s*,?\s*\(?(?:aka|a\.k\.a\.|also known as|formerly(?: known as)?|now)\s+")
+
+Variant = Callable[[str, Gazetteer], str | None]
+
+
+def minister_to_ministry(name: str, gazetteer: Gazetteer) -> str | None:
+    return re.sub(r"^Minister of ", "Ministry of ", name) if name.startswith("Minister of ") else None
+
+
+def without_admin_suffix(name: str, gazetteer: Gazetteer) -> str | None:
+    stripped = ADMIN_SUFFIX.sub("", name)
+    return stripped if stripped != name else None
+
+
+def without_owner(name: str, gazetteer: Gazetteer) -> str | None:
+    """'North Korean Ministry of X' -> 'Ministry of X'; 'North Pyongan X Plant' -> 'X Plant'."""
+    words = name.split()
+    for n in (3, 2, 1):
+        if len(words) <= n + 1:
+            continue
+        lead = " ".join(words[:n])
+        place = gazetteer.lookup(lead, "place")
+        if place or lead in ("North Korean", "South Korean", "DPRK", "Chinese", "Korean"):
+            return " ".join(words[n:])
+    return None
+
+
+def list_member(name: str, gazetteer: Gazetteer) -> str | None:
+    """'Songjin steel plant' -> the known facility whose name starts 'Songjin' and says 'steel'."""
+    m = re.match(r"^(\S+(?: \S+)?) ((?:[a-z-]+ )*)[a-z ]+$", name)
+    if not m:
+        return None
+    lead, modifier = key_of(m[1]), key_of(m[2])
+    for entry in gazetteer.entries.values():
+        if entry.type != "facility":
+            continue
+        for alias in (entry.name, *entry.aliases):
+            k = key_of(alias)
+            if k.startswith(lead + " ") and (not modifier or modifier in k or
+                                              modifier in key_of(entry.info.get("sector", ""))):
+                return entry.name
+    return None
+
+
+VARIANTS: tuple[Variant, ...] = (minister_to_ministry, without_admin_suffix, without_owner, list_member)
+
+
+def known(candidate: Candidate, gazetteer: Gazetteer) -> Entry | None:
+    if candidate.entry is not None:
+        return candidate.entry
+    name = display(candidate.name)
+    entry = gazetteer.lookup(name, candidate.type) or gazetteer.lookup(name)
+    if entry is not None:
+        return entry
+    for variant in VARIANTS:
+        other = variant(name, gazetteer)
+        if other and (entry := gazetteer.lookup(other, candidate.type)):
+            return entry
+    return None
+
+
+def unknown_id(etype: str, name: str) -> str:
+    return f"{etype}:~{slug(key_of(name)) or slug(name)}"
+
+
+def resolve(text: str, candidates: list[Candidate], gazetteer: Gazetteer) -> list[Mention]:
+    """Mentions of canonical entities for one post's selected candidates."""
+    mentions = []
+    for c in candidates:
+        entry = known(c, gazetteer)
+        if entry is not None:
+            mentions.append(Mention(text[c.start : c.end], entry.type, c.start, c.end, entry.name,
+                                    entry.id, c.extractor))
+        else:
+            name = display(c.name)
+            if c.name.startswith("Minister of "):
+                name = "Ministry of " + name.removeprefix("Minister of ")
+            mentions.append(Mention(text[c.start : c.end], c.type, c.start, c.end, name,
+                                    unknown_id(c.type, name), c.extractor))
+    mentions = join_short_forms(mentions)
+    return join_defined_aliases(text, mentions)
+
+
+def join_short_forms(mentions: list[Mention]) -> list[Mention]:
+    """'Factory 326' after 'Pyongyang Electric Cable Factory 326' is the same factory."""
+    firsts: dict[tuple[str, str], Mention] = {}
+    for m in mentions:
+        firsts.setdefault((m.type, key_of(m.name)), m)
+    out = []
+    for m in mentions:
+        k = key_of(m.name)
+        if "~" in m.entity_id and " " in k:
+            target = next(
+                (t for (etype, other), t in firsts.items()
+                 if etype == m.type and other != k and f" {k} " in f" {other} "),
+                None,
+            )
+            if target is not None:
+                m = dataclasses.replace(m, name=target.name, entity_id=target.entity_id)
+        out.append(m)
+    return out
+
+
+def join_defined_aliases(text: str, mentions: list[Mention]) -> list[Mention]:
+    """Acronyms defined in brackets, and 'X aka Y', take the entity of the name before them."""
+    by_start = {m.start: m for m in mentions}
+    out = list(mentions)
+    acronyms: dict[str, Mention] = {}
+    for m in mentions:
+        if (a := ACRONYM_AFTER.match(text[m.end : m.end + 20])) and a[1].isupper():
+            acronyms[a[1]] = m
+        if (k := AKA_AFTER.match(text[m.end : m.end + 30])):
+            nxt = by_start.get(m.end + k.end())
+            if nxt is not None and "~" in nxt.entity_id:
+                out[out.index(nxt)] = dataclasses.replace(
+                    nxt, type=m.type, name=m.name, entity_id=m.entity_id
+                )
+    taken = [(m.start, m.end) for m in out]
+    for acronym, m in acronyms.items():
+        for hit in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", text):
+            if any(hit.start() < b and a < hit.end() for a, b in taken):
+                continue
+            out.append(Mention(acronym, m.type, hit.start(), hit.end(), m.name, m.entity_id, "acronym"))
+    return sorted(out, key=lambda m: m.start)
