@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -24,7 +23,11 @@ DEFAULT_DB = "nkwatch.db"
 
 def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
-        "--db", "db", envvar="NKWATCH_DB", default=DEFAULT_DB, show_default=True,
+        "--db",
+        "db",
+        envvar="NKWATCH_DB",
+        default=DEFAULT_DB,
+        show_default=True,
         type=click.Path(dir_okay=False, path_type=Path),
         help="The knowledge base file (also NKWATCH_DB).",
     )(f)
@@ -49,7 +52,9 @@ def clean_errors(f: Callable[..., Any]) -> Callable[..., Any]:
 
 def existing_store(db: Path, pipeline: Pipeline | None = None) -> SQLiteStore:
     if not db.exists():
-        raise NkwatchError(f"no knowledge base at {db}; run 'nkwatch ingest PATH' first or pass --db")
+        raise NkwatchError(
+            f"no knowledge base at {db}; run 'nkwatch ingest PATH' first or pass --db"
+        )
     return open_store(db, pipeline.gazetteer if pipeline else None)
 
 
@@ -70,7 +75,9 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--max-bytes", default=MAX_BYTES, show_default=True, help="Skip files larger than this.")
+@click.option(
+    "--max-bytes", default=MAX_BYTES, show_default=True, help="Skip files larger than this."
+)
 @db_option
 @clean_errors
 def ingest(paths: tuple[Path, ...], max_bytes: int, db: Path) -> None:
@@ -102,7 +109,9 @@ def ingest(paths: tuple[Path, ...], max_bytes: int, db: Path) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True
+)
 @click.option("--max-bytes", default=MAX_BYTES, show_default=True)
 @clean_errors
 def extract(paths: tuple[Path, ...], fmt: str, max_bytes: int) -> None:
@@ -119,8 +128,10 @@ def extract(paths: tuple[Path, ...], fmt: str, max_bytes: int) -> None:
         else:
             date = item.published.isoformat() if item.published else "-"
             origins = ", ".join(o.name for o in item.origins) or "-"
-            click.echo(f"{item.index:>3}  {date:<10}  {(item.title or '(untitled)')[:60]:<60}  "
-                       f"{', '.join(item.authors) or '-'}  [{origins}]  {len(item.mentions)} entities")
+            click.echo(
+                f"{item.index:>3}  {date:<10}  {(item.title or '(untitled)')[:60]:<60}  "
+                f"{', '.join(item.authors) or '-'}  [{origins}]  {len(item.mentions)} entities"
+            )
     if printed == 0 and failures:
         sys.exit(1)
 
@@ -137,8 +148,10 @@ def posts(since: str | None, until: str | None, outlet: str | None, limit: int, 
     store = existing_store(db)
     rows = store.posts(parse_day(since), parse_day(until), outlet, limit)
     for r in rows:
-        click.echo(f"{r.id}  {r.published or '----------'}  {(r.title or '(untitled)')[:70]:<70}  "
-                   f"{', '.join(r.outlets) or '-'}")
+        click.echo(
+            f"{r.id}  {r.published or '----------'}  {(r.title or '(untitled)')[:70]:<70}  "
+            f"{', '.join(r.outlets) or '-'}"
+        )
     if not rows:
         click.echo("no posts match", err=True)
 
@@ -178,8 +191,11 @@ def stats(db: Path) -> None:
 
 
 @main.command()
-@click.option("--type", "etype", type=click.Choice(
-    ["facility", "organization", "person", "place", "outlet", "product"]))
+@click.option(
+    "--type",
+    "etype",
+    type=click.Choice(["facility", "organization", "person", "place", "outlet", "product"]),
+)
 @click.option("--limit", type=int, default=50, show_default=True)
 @db_option
 @clean_errors
@@ -211,8 +227,10 @@ def entity(name: str, db: Path) -> None:
             click.echo(f"  {key}: {d.info[key]}")
     click.echo("  posts:")
     for p in d.posts:
-        click.echo(f"    {p.published or '----------'}  {p.id}  {(p.title or '(untitled)')[:60]}"
-                   f"  [{', '.join(p.outlets) or '-'}]")
+        click.echo(
+            f"    {p.published or '----------'}  {p.id}  {(p.title or '(untitled)')[:60]}"
+            f"  [{', '.join(p.outlets) or '-'}]"
+        )
     if d.co_mentioned:
         click.echo("  named with: " + "; ".join(f"{c.name} ({c.posts})" for c in d.co_mentioned))
 

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from nkwatch.pkgdata import compile_lines
 from nkwatch.dates import parse_date_line
 from nkwatch.model import Origin, Post
+from nkwatch.pkgdata import compile_lines
 
 BOILERPLATE_LINE = compile_lines("boilerplate.txt")
 BOILERPLATE_SENTENCE = compile_lines("boilerplate_sentences.txt", whole_line=False)
@@ -51,7 +51,9 @@ def is_boilerplate_line(line: str) -> bool:
 def byline(text: str) -> list[Found]:
     """'By Jane Doe' or 'Written by Jane Doe and John Roe' on a line of its own."""
     out = []
-    for m in re.finditer(rf"(?m)^(?:By|BY|Written by|Author:)\s+({NAME}(?:\s+and\s+{NAME})?)\s*$", text):
+    for m in re.finditer(
+        rf"(?m)^(?:By|BY|Written by|Author:)\s+({NAME}(?:\s+and\s+{NAME})?)\s*$", text
+    ):
         out.append(Found(m.start(), authors=tuple(re.split(r"\s+and\s+", m[1]))))
     return out
 
@@ -64,6 +66,19 @@ def staff_line(text: str) -> list[Found]:
     )
     return [
         Found(m.start(), authors=(m[1],), origins=(Origin(m[2].strip()),))
+        for m in re.finditer(pattern, text)
+    ]
+
+
+def reporter_for(text: str) -> list[Found]:
+    """'Jane Doe is a contributing reporter for Asia Press': an author and her outlet."""
+    pattern = (
+        rf"(?m)^({NAME}) is (?:a|an|the) (?:[\w-]+ ){{0,2}}"
+        r"(?:journalist|reporter|correspondent|writer|editor|contributor|columnist|analyst)"
+        r" (?:for|at|with) (?:the )?([A-Z][\w&’'-]*(?: [A-Z][\w&’'-]*){0,4})"
+    )
+    return [
+        Found(m.start(), authors=(m[1],), origins=(Origin(m[2].rstrip(".")),))
         for m in re.finditer(pattern, text)
     ]
 
@@ -121,7 +136,9 @@ def read_it_on(text: str) -> list[Found]:
         r"\b(?:[Rr]ead|[Ff]ind|[Ss]ee) (?:it|the (?:full )?(?:article|story|piece|report)) "
         r"(?:here )?(?:on|at) (?:the )?([A-Z0-9][\w.-]*(?: [A-Z0-9][\w.-]*){0,3})"
     )
-    return [Found(m.start(), origins=(Origin(m[1].rstrip(".")),)) for m in re.finditer(pattern, text)]
+    return [
+        Found(m.start(), origins=(Origin(m[1].rstrip(".")),)) for m in re.finditer(pattern, text)
+    ]
 
 
 def written_with(text: str) -> list[Found]:
@@ -145,6 +162,7 @@ def agency_dateline(text: str) -> list[Found]:
 RULES: tuple[Rule, ...] = (
     byline,
     staff_line,
+    reporter_for,
     translator_line,
     according_to_line,
     source_line,
@@ -199,7 +217,7 @@ def describe(post: Post, canonical: Callable[[str], str] = plain_name) -> Post:
     )
 
 
-def unique(names, exclude: set[str] | None = None) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+def unique(names: Iterable[str], exclude: set[str] | None = None) -> tuple[str, ...]:
     seen: dict[str, str] = {}
     for name in names:
         name = plain_name(name)

@@ -28,13 +28,26 @@ def post_record(post: Post) -> dict[str, Any]:
         ],
         "text": post.text,
         "entities": [
-            {"text": m.text, "type": m.type, "start": m.start, "end": m.end, "name": m.name,
-             "id": m.entity_id}
+            {
+                "text": m.text,
+                "type": m.type,
+                "start": m.start,
+                "end": m.end,
+                "name": m.name,
+                "id": m.entity_id,
+            }
             for m in post.mentions
         ],
         "quantities": [
-            {"text": q.text, "kind": q.kind, "value": q.value, "unit": q.unit, "per": q.per,
-             "start": q.start, "end": q.end}
+            {
+                "text": q.text,
+                "kind": q.kind,
+                "value": q.value,
+                "unit": q.unit,
+                "per": q.per,
+                "start": q.start,
+                "end": q.end,
+            }
             for q in post.quantities
         ],
         "dates": [

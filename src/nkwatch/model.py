@@ -32,8 +32,11 @@ class Document:
 
     @property
     def id(self) -> str:
-        """Content hash: the same document read twice, from anywhere, has one id."""
-        return digest(self.kind, self.title or "", str(self.published or ""), self.text)
+        """Hash of where it was published and what it says: reading it again changes nothing,
+        while the same text at two addresses stays two versions for `dedupe` to group."""
+        return digest(
+            self.source, self.kind, self.title or "", str(self.published or ""), self.text
+        )
 
 
 @dataclass(frozen=True)

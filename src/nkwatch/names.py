@@ -14,7 +14,7 @@ import unicodedata
 
 TOKEN = re.compile(
     r"[0-9A-Za-z\u00C0-\u024F\u1E00-\u1EFF\u0102-\u01B0]+(?:['’ʼ][A-Za-z\u00C0-\u024F]+)*['’ʼ]?"
-    r"|[\uAC00-\uD7A3]+"
+    r"|[\uAC00-\uD7A3]+|&"
 )
 APOSTROPHES = str.maketrans("", "", "'’ʼ‘`")
 FOLDS = (
@@ -43,6 +43,8 @@ def fold(word: str) -> str:
     """The key of one word: case, diacritics, apostrophes and romanization folded away."""
     if "\uac00" <= word[:1] <= "\ud7a3":
         return word
+    if word == "&":
+        return "and"
     key = strip_marks(word).casefold().translate(APOSTROPHES)
     if key.isdigit():
         return key
@@ -54,9 +56,18 @@ def fold(word: str) -> str:
     return key
 
 
+CAMEL = re.compile(r"(?<=[a-z\u00DF-\u00FF])(?=[A-Z])")
+
+
 def tokens(text: str) -> list[tuple[str, int, int]]:
-    """(word, start, end) for every word of a text."""
-    return [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
+    """(word, start, end) for every word of a text; glued words ("ofKim") come apart."""
+    out = []
+    for m in TOKEN.finditer(text):
+        word, start = m.group(), m.start()
+        cuts = [c.start() for c in CAMEL.finditer(word)] if not word.islower() else []
+        for a, b in zip([0, *cuts], [*cuts, len(word)], strict=True):
+            out.append((word[a:b], start + a, start + b))
+    return out
 
 
 def key_of(name: str) -> str:

@@ -32,7 +32,11 @@ class Pipeline:
         acronym = re.search(r"\(([A-Z][A-Za-z]{1,7})\)\s*$", name)
         bare = re.sub(r"\s*\([^)]*\)\s*$", "", name)
         for form in (name, bare, acronym[1] if acronym else None):
-            if form and (entry := self.gazetteer.lookup(form)) and entry.type in ("outlet", "organization"):
+            if (
+                form
+                and (entry := self.gazetteer.lookup(form))
+                and entry.type in ("outlet", "organization")
+            ):
                 return entry.name
         return bare
 
@@ -52,8 +56,9 @@ class IngestReport:
     failures: list[ReadFailure] = field(default_factory=list)
 
 
-def extract_paths(paths: list[Path], pipeline: Pipeline | None = None,
-                  max_bytes: int = MAX_BYTES) -> Iterator[Post | ReadFailure]:
+def extract_paths(
+    paths: list[Path], pipeline: Pipeline | None = None, max_bytes: int = MAX_BYTES
+) -> Iterator[Post | ReadFailure]:
     """Posts of every document under the paths, in reading order; nothing is stored."""
     pipeline = pipeline or Pipeline()
     for item in read_paths(paths, max_bytes):
@@ -78,7 +83,9 @@ def ingest_paths(
 
     def flush() -> None:
         if batch:
-            report.new_documents += store.add_documents(batch)
+            documents, posts = store.add_documents(batch)
+            report.new_documents += documents
+            report.posts += posts
             batch.clear()
 
     for item in read_paths(paths, max_bytes):
@@ -97,8 +104,16 @@ def ingest_paths(
         report.documents += 1
         if store.has_document(item.id):
             continue
-        posts = pipeline.posts(item)
-        report.posts += len(posts)
+        try:
+            posts = pipeline.posts(item)
+        except Exception as exc:  # a defect in a stage must not sink the rest of the batch
+            report.failures.append(
+                ReadFailure(
+                    item.source,
+                    f"nkwatch failed on it ({type(exc).__name__}: {exc}); please report this",
+                )
+            )
+            continue
         batch.append((item, posts))
     flush()
     return report

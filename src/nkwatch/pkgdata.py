@@ -10,7 +10,9 @@ from importlib import resources
 def read_lines(name: str) -> list[str]:
     """The non-comment, non-blank lines of a data file."""
     text = resources.files("nkwatch").joinpath("data", name).read_text("utf-8")
-    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    return [
+        ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")
+    ]
 
 
 def read_table(name: str) -> list[dict[str, str]]:

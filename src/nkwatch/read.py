@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import charset_normalizer
 
@@ -60,7 +61,9 @@ def decode(raw: bytes, source: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise UnreadableInput(f"{source}: looks binary (NUL bytes); give nkwatch text, HTML, a feed or JSON")
+        raise UnreadableInput(
+            f"{source}: looks binary (NUL bytes); give nkwatch text, HTML, a feed or JSON"
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -103,7 +106,9 @@ def sniff(path: Path, text: str) -> str:
         return "json"
     if suffix in JSONL_SUFFIXES:
         return "jsonl"
-    if suffix in FEED_SUFFIXES or (head.startswith("<?xml") and ("<rss" in head or "<feed" in head)):
+    if suffix in FEED_SUFFIXES or (
+        head.startswith("<?xml") and ("<rss" in head or "<feed" in head)
+    ):
         return "feed"
     if head.startswith(("<rss", "<feed")):
         return "feed"
@@ -123,13 +128,17 @@ def read_html(html: str, source: str, sha: str) -> list[Document]:
     import trafilatura
 
     if "<" not in html or not re.search(r"<\s*(html|body|p|div|article)\b", html, re.I):
-        raise MalformedInput(f"{source}: no HTML elements found; if it is plain text, rename it .txt")
+        raise MalformedInput(
+            f"{source}: no HTML elements found; if it is plain text, rename it .txt"
+        )
     try:
-        doc = trafilatura.bare_extraction(
+        doc: Any = trafilatura.bare_extraction(
             html, with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
         )
     except Exception as exc:  # trafilatura raises a variety of lxml errors
-        raise MalformedInput(f"{source}: the HTML could not be parsed ({type(exc).__name__})") from exc
+        raise MalformedInput(
+            f"{source}: the HTML could not be parsed ({type(exc).__name__})"
+        ) from exc
     if doc is None or not (doc.text or "").strip():
         raise MalformedInput(f"{source}: no main text found in the HTML page")
     text = normalise_newlines(doc.text)
@@ -192,6 +201,8 @@ def read_feed(text: str, source: str, sha: str) -> list[Document]:
 
             published = dt.date(parsed_time.tm_year, parsed_time.tm_mon, parsed_time.tm_mday)
         author = entry.get("author")
+        if author and (named := re.search(r"\(([^()@]+)\)\s*$", author)) and "@" in author:
+            author = named[1].strip()  # RSS writes "address (Name)"
         docs.append(
             Document(
                 source=entry.get("link") or f"{source}#{i}",

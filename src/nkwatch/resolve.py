@@ -29,7 +29,9 @@ Variant = Callable[[str, Gazetteer], str | None]
 
 
 def minister_to_ministry(name: str, gazetteer: Gazetteer) -> str | None:
-    return re.sub(r"^Minister of ", "Ministry of ", name) if name.startswith("Minister of ") else None
+    return (
+        re.sub(r"^Minister of ", "Ministry of ", name) if name.startswith("Minister of ") else None
+    )
 
 
 def without_admin_suffix(name: str, gazetteer: Gazetteer) -> str | None:
@@ -61,13 +63,19 @@ def list_member(name: str, gazetteer: Gazetteer) -> str | None:
             continue
         for alias in (entry.name, *entry.aliases):
             k = key_of(alias)
-            if k.startswith(lead + " ") and (not modifier or modifier in k or
-                                              modifier in key_of(entry.info.get("sector", ""))):
+            if k.startswith(lead + " ") and (
+                not modifier or modifier in k or modifier in key_of(entry.info.get("sector", ""))
+            ):
                 return entry.name
     return None
 
 
-VARIANTS: tuple[Variant, ...] = (minister_to_ministry, without_admin_suffix, without_owner, list_member)
+VARIANTS: tuple[Variant, ...] = (
+    minister_to_ministry,
+    without_admin_suffix,
+    without_owner,
+    list_member,
+)
 
 
 def known(candidate: Candidate, gazetteer: Gazetteer) -> Entry | None:
@@ -94,14 +102,32 @@ def resolve(text: str, candidates: list[Candidate], gazetteer: Gazetteer) -> lis
     for c in candidates:
         entry = known(c, gazetteer)
         if entry is not None:
-            mentions.append(Mention(text[c.start : c.end], entry.type, c.start, c.end, entry.name,
-                                    entry.id, c.extractor))
+            mentions.append(
+                Mention(
+                    text[c.start : c.end],
+                    entry.type,
+                    c.start,
+                    c.end,
+                    entry.name,
+                    entry.id,
+                    c.extractor,
+                )
+            )
         else:
             name = display(c.name)
             if c.name.startswith("Minister of "):
                 name = "Ministry of " + name.removeprefix("Minister of ")
-            mentions.append(Mention(text[c.start : c.end], c.type, c.start, c.end, name,
-                                    unknown_id(c.type, name), c.extractor))
+            mentions.append(
+                Mention(
+                    text[c.start : c.end],
+                    c.type,
+                    c.start,
+                    c.end,
+                    name,
+                    unknown_id(c.type, name),
+                    c.extractor,
+                )
+            )
     mentions = join_short_forms(mentions)
     return join_defined_aliases(text, mentions)
 
@@ -116,8 +142,11 @@ def join_short_forms(mentions: list[Mention]) -> list[Mention]:
         k = key_of(m.name)
         if "~" in m.entity_id and " " in k:
             target = next(
-                (t for (etype, other), t in firsts.items()
-                 if etype == m.type and other != k and f" {k} " in f" {other} "),
+                (
+                    t
+                    for (etype, other), t in firsts.items()
+                    if etype == m.type and other != k and f" {k} " in f" {other} "
+                ),
                 None,
             )
             if target is not None:
@@ -134,7 +163,7 @@ def join_defined_aliases(text: str, mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         if (a := ACRONYM_AFTER.match(text[m.end : m.end + 20])) and a[1].isupper():
             acronyms[a[1]] = m
-        if (k := AKA_AFTER.match(text[m.end : m.end + 30])):
+        if k := AKA_AFTER.match(text[m.end : m.end + 30]):
             nxt = by_start.get(m.end + k.end())
             if nxt is not None and "~" in nxt.entity_id:
                 out[out.index(nxt)] = dataclasses.replace(
@@ -145,5 +174,7 @@ def join_defined_aliases(text: str, mentions: list[Mention]) -> list[Mention]:
         for hit in re.finditer(rf"(?<![\w-]){re.escape(acronym)}(?![\w-])", text):
             if any(hit.start() < b and a < hit.end() for a, b in taken):
                 continue
-            out.append(Mention(acronym, m.type, hit.start(), hit.end(), m.name, m.entity_id, "acronym"))
+            out.append(
+                Mention(acronym, m.type, hit.start(), hit.end(), m.name, m.entity_id, "acronym")
+            )
     return sorted(out, key=lambda m: m.start)

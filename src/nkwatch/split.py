@@ -121,7 +121,12 @@ def single_post(document: Document, units: list[Unit]) -> Post:
     """A document that is one article: its title from metadata, or a heading line."""
     title, published = document.title, document.published
     text = document.text.strip()
-    if title is None and len(units) >= 3 and is_title_like(units[0]) and len(units[0].text.split()) >= 3:
+    if (
+        title is None
+        and len(units) >= 3
+        and is_title_like(units[0])
+        and len(units[0].text.split()) >= 3
+    ):
         title = units[0].text
         nxt = parse_date_line(units[1].text)
         if nxt is not None:

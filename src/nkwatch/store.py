@@ -15,7 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
+
+from rapidfuzz import fuzz, process
 
 from nkwatch.errors import NotFound, StoreError
 from nkwatch.gazetteer import Gazetteer
@@ -57,9 +59,14 @@ class Dossier:
 
 class Store(Protocol):
     def has_document(self, document_id: str) -> bool: ...
-    def add_documents(self, batch: list[tuple[Document, list[Post]]]) -> int: ...
-    def posts(self, since: dt.date | None = None, until: dt.date | None = None,
-              outlet: str | None = None, limit: int | None = None) -> list[PostRow]: ...
+    def add_documents(self, batch: list[tuple[Document, list[Post]]]) -> tuple[int, int]: ...
+    def posts(
+        self,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        outlet: str | None = None,
+        limit: int | None = None,
+    ) -> list[PostRow]: ...
     def post(self, post_id: str) -> Post: ...
     def stats(self) -> dict[str, int]: ...
     def entities(self, etype: str | None = None, limit: int | None = None) -> list[EntityRow]: ...
@@ -87,7 +94,9 @@ class SQLiteStore:
         self.path = path
         self.gazetteer = gazetteer
         if path.parent and not path.parent.exists():
-            raise StoreError(f"cannot create the knowledge base {path}: folder {path.parent} does not exist")
+            raise StoreError(
+                f"cannot create the knowledge base {path}: folder {path.parent} does not exist"
+            )
         try:
             self.db = sqlite3.connect(path, isolation_level=None)
             self.db.execute("PRAGMA journal_mode=WAL")
@@ -120,11 +129,14 @@ class SQLiteStore:
     # -- writing --------------------------------------------------------------------
 
     def has_document(self, document_id: str) -> bool:
-        return self.db.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone() is not None
+        return (
+            self.db.execute("SELECT 1 FROM documents WHERE id = ?", (document_id,)).fetchone()
+            is not None
+        )
 
-    def add_documents(self, batch: list[tuple[Document, list[Post]]]) -> int:
-        """Store documents with their posts in one transaction; returns how many were new."""
-        new = 0
+    def add_documents(self, batch: list[tuple[Document, list[Post]]]) -> tuple[int, int]:
+        """Store documents with their posts in one transaction; returns (new documents, new posts)."""
+        new = new_posts = 0
         try:
             self.db.execute("BEGIN IMMEDIATE")
             touched: set[str] = set()
@@ -132,12 +144,22 @@ class SQLiteStore:
                 cur = self.db.execute(
                     "INSERT OR IGNORE INTO documents (id, file_sha256, source, kind, title, published,"
                     " outlet, url, text) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (document.id, document.file_sha256, document.source, document.kind, document.title,
-                     iso(document.published), document.outlet, document.url, document.text),
+                    (
+                        document.id,
+                        document.file_sha256,
+                        document.source,
+                        document.kind,
+                        document.title,
+                        iso(document.published),
+                        document.outlet,
+                        document.url,
+                        document.text,
+                    ),
                 )
                 if cur.rowcount == 0:
                     continue
                 new += 1
+                new_posts += len(posts)
                 for post in posts:
                     self._add_post(post, touched)
             self._rename_found_entities(touched)
@@ -145,12 +167,20 @@ class SQLiteStore:
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
-        return new
+        return new, new_posts
 
     def _add_post(self, post: Post, touched: set[str]) -> None:
         self.db.execute(
             "INSERT INTO posts (id, document_id, idx, source, title, published, text) VALUES (?,?,?,?,?,?,?)",
-            (post.id, post.document_id, post.index, post.source, post.title, iso(post.published), post.text),
+            (
+                post.id,
+                post.document_id,
+                post.index,
+                post.source,
+                post.title,
+                iso(post.published),
+                post.text,
+            ),
         )
         self.db.executemany(
             "INSERT INTO post_people (post_id, role, seq, name) VALUES (?,?,?,?)",
@@ -159,7 +189,10 @@ class SQLiteStore:
         )
         self.db.executemany(
             "INSERT INTO origins (post_id, seq, name, title, author, date) VALUES (?,?,?,?,?,?)",
-            [(post.id, i, o.name, o.title, o.author, iso(o.date)) for i, o in enumerate(post.origins)],
+            [
+                (post.id, i, o.name, o.title, o.author, iso(o.date))
+                for i, o in enumerate(post.origins)
+            ],
         )
         for m in post.mentions:
             self._ensure_entity(m)
@@ -167,7 +200,10 @@ class SQLiteStore:
         self.db.executemany(
             "INSERT OR IGNORE INTO mentions (post_id, start, end, text, type, entity_id, extractor)"
             " VALUES (?,?,?,?,?,?,?)",
-            [(post.id, m.start, m.end, m.text, m.type, m.entity_id, m.extractor) for m in post.mentions],
+            [
+                (post.id, m.start, m.end, m.text, m.type, m.entity_id, m.extractor)
+                for m in post.mentions
+            ],
         )
 
     def _ensure_entity(self, m: Mention) -> None:
@@ -194,12 +230,19 @@ class SQLiteStore:
             counts = Counter(r[0] for r in rows)
             if counts:
                 name = sorted(counts, key=lambda n: (-counts[n], n))[0]
-                self.db.execute("UPDATE entities SET name = ? WHERE id = ?", (strip_article(name), entity_id))
+                self.db.execute(
+                    "UPDATE entities SET name = ? WHERE id = ?", (strip_article(name), entity_id)
+                )
 
     # -- reading --------------------------------------------------------------------
 
-    def posts(self, since: dt.date | None = None, until: dt.date | None = None,
-              outlet: str | None = None, limit: int | None = None) -> list[PostRow]:
+    def posts(
+        self,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        outlet: str | None = None,
+        limit: int | None = None,
+    ) -> list[PostRow]:
         where, args = [], []
         if since:
             where.append("p.published >= ?")
@@ -222,11 +265,20 @@ class SQLiteStore:
         )
         return [self._post_row(r) for r in self.db.execute(sql, args).fetchall()]
 
-    def _post_row(self, r: tuple) -> PostRow:  # type: ignore[type-arg]
-        origins = tuple(x[0] for x in self.db.execute(
-            "SELECT name FROM origins WHERE post_id = ? ORDER BY seq", (r[0],)))
-        authors = tuple(x[0] for x in self.db.execute(
-            "SELECT name FROM post_people WHERE post_id = ? AND role = 'author' ORDER BY seq", (r[0],)))
+    def _post_row(self, r: tuple[Any, ...]) -> PostRow:
+        origins = tuple(
+            x[0]
+            for x in self.db.execute(
+                "SELECT name FROM origins WHERE post_id = ? ORDER BY seq", (r[0],)
+            )
+        )
+        authors = tuple(
+            x[0]
+            for x in self.db.execute(
+                "SELECT name FROM post_people WHERE post_id = ? AND role = 'author' ORDER BY seq",
+                (r[0],),
+            )
+        )
         outlets = origins or ((r[4],) if r[4] else ())
         return PostRow(r[0], r[1], r[2], r[3], outlets, authors)
 
@@ -243,28 +295,39 @@ class SQLiteStore:
         origins = tuple(
             Origin(n, t, a, dt.date.fromisoformat(d) if d else None)
             for n, t, a, d in self.db.execute(
-                "SELECT name, title, author, date FROM origins WHERE post_id = ? ORDER BY seq", (post_id,))
+                "SELECT name, title, author, date FROM origins WHERE post_id = ? ORDER BY seq",
+                (post_id,),
+            )
         )
         mentions = tuple(
             Mention(t, ty, s, e, name, eid, x)
             for t, ty, s, e, name, eid, x in self.db.execute(
                 "SELECT m.text, m.type, m.start, m.end, en.name, m.entity_id, m.extractor"
                 " FROM mentions m JOIN entities en ON en.id = m.entity_id"
-                " WHERE m.post_id = ? ORDER BY m.start", (post_id,))
+                " WHERE m.post_id = ? ORDER BY m.start",
+                (post_id,),
+            )
         )
         return Post(
-            document_id=row[1], index=row[2], source=row[3], text=row[6], title=row[4],
+            document_id=row[1],
+            index=row[2],
+            source=row[3],
+            text=row[6],
+            title=row[4],
             published=dt.date.fromisoformat(row[5]) if row[5] else None,
             authors=tuple(n for r, n in people if r == "author"),
             translators=tuple(n for r, n in people if r == "translator"),
-            origins=origins, mentions=mentions,
+            origins=origins,
+            mentions=mentions,
         )
 
     def stats(self) -> dict[str, int]:
         out = {}
         for table in ("documents", "posts", "entities", "mentions"):
             out[table] = self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        for etype, n in self.db.execute("SELECT type, count(*) FROM entities GROUP BY type ORDER BY type"):
+        for etype, n in self.db.execute(
+            "SELECT type, count(*) FROM entities GROUP BY type ORDER BY type"
+        ):
             out[f"entities.{etype}"] = n
         return out
 
@@ -287,9 +350,20 @@ class SQLiteStore:
                 " WHERE a.key = ? GROUP BY a.entity_id ORDER BY count(*) DESC LIMIT 1",
                 (key_of(strip_article(name)),),
             ).fetchone()
+        if row is None:  # a spelling no one has used yet: the closest known name, if close
+            keys = dict(
+                self.db.execute(
+                    "SELECT a.key, a.entity_id FROM aliases a WHERE EXISTS"
+                    " (SELECT 1 FROM mentions m WHERE m.entity_id = a.entity_id)"
+                )
+            )
+            best = process.extractOne(
+                key_of(strip_article(name)), list(keys), scorer=fuzz.ratio, score_cutoff=88
+            )
+            row = (keys[best[0]],) if best else None
         if row is None:
             raise NotFound(f"no entity named {name!r}; list them with 'nkwatch entities'")
-        return row[0]
+        return str(row[0])
 
     def dossier(self, name: str) -> Dossier:
         entity_id = self.find_entity(name)
@@ -298,21 +372,40 @@ class SQLiteStore:
             " FROM entities e LEFT JOIN mentions m ON m.entity_id = e.id WHERE e.id = ? GROUP BY e.id",
             (entity_id,),
         ).fetchone()
-        aliases = tuple(a for (a,) in self.db.execute(
-            "SELECT DISTINCT alias FROM aliases WHERE entity_id = ? ORDER BY alias", (entity_id,)))
-        post_ids = [p for (p,) in self.db.execute(
-            "SELECT DISTINCT m.post_id FROM mentions m JOIN posts p ON p.id = m.post_id"
-            " WHERE m.entity_id = ? ORDER BY p.published DESC NULLS LAST", (entity_id,))]
-        posts = tuple(
-            self._post_row(r) for pid in post_ids for r in self.db.execute(
-                "SELECT p.id, p.source, p.title, p.published, d.outlet FROM posts p"
-                " JOIN documents d ON d.id = p.document_id WHERE p.id = ?", (pid,))
+        aliases = tuple(
+            a
+            for (a,) in self.db.execute(
+                "SELECT DISTINCT alias FROM aliases WHERE entity_id = ? ORDER BY alias",
+                (entity_id,),
+            )
         )
-        co = [EntityRow(*r) for r in self.db.execute(
-            "SELECT e.id, e.type, e.name, count(*), count(DISTINCT m2.post_id) FROM mentions m1"
-            " JOIN mentions m2 ON m2.post_id = m1.post_id AND m2.entity_id != m1.entity_id"
-            " JOIN entities e ON e.id = m2.entity_id WHERE m1.entity_id = ?"
-            " GROUP BY e.id ORDER BY count(DISTINCT m2.post_id) DESC, e.name LIMIT 15", (entity_id,))]
+        post_ids = [
+            p
+            for (p,) in self.db.execute(
+                "SELECT DISTINCT m.post_id FROM mentions m JOIN posts p ON p.id = m.post_id"
+                " WHERE m.entity_id = ? ORDER BY p.published DESC NULLS LAST",
+                (entity_id,),
+            )
+        ]
+        posts = tuple(
+            self._post_row(r)
+            for pid in post_ids
+            for r in self.db.execute(
+                "SELECT p.id, p.source, p.title, p.published, d.outlet FROM posts p"
+                " JOIN documents d ON d.id = p.document_id WHERE p.id = ?",
+                (pid,),
+            )
+        )
+        co = [
+            EntityRow(*r)
+            for r in self.db.execute(
+                "SELECT e.id, e.type, e.name, count(*), count(DISTINCT m2.post_id) FROM mentions m1"
+                " JOIN mentions m2 ON m2.post_id = m1.post_id AND m2.entity_id != m1.entity_id"
+                " JOIN entities e ON e.id = m2.entity_id WHERE m1.entity_id = ?"
+                " GROUP BY e.id ORDER BY count(DISTINCT m2.post_id) DESC, e.name LIMIT 15",
+                (entity_id,),
+            )
+        ]
         return Dossier(EntityRow(*row[:5]), aliases, json.loads(row[5]), posts, tuple(co))
 
 

@@ -33,6 +33,7 @@ DESIGNATOR = re.compile(r"^(?:No\.?|Number)$|^\d+$|^No\d+$")
 ADMIN_WORD = re.compile(
     r"^[A-Z][a-z]+(?:-\d+)?-(?:dong|ri|ni|li|gun|guyok|kuyok|up|ŭp|myon|si|do|jagu)$"
 )
+INNER_POSSESSIVES = frozenset({"People", "Women", "Children", "Men", "Farmers", "Workers"})
 RANK = {"pattern": 1, "context": 2, "gazetteer": 3, "byline": 3, "list": 4}
 
 
@@ -64,11 +65,13 @@ class Recogniser:
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
         self.heads = sorted(
-            (Head(tuple(r["head"].split()), r["type"], r["position"], r["plural"])
-             for r in read_table("heads.tsv")),
+            (
+                Head(tuple(r["head"].split()), r["type"], r["position"], r["plural"])
+                for r in read_table("heads.tsv")
+            ),
             key=lambda h: -len(h.words),
         )
-        self.head_words = {h.words[-1] for h in self.heads}
+        self.head_starts = frozenset(h.words[0] for h in self.heads)
         self.surnames = frozenset(read_lines("korean_surnames.txt"))
         self.stopwords = frozenset(read_lines("stopwords.txt"))
         self.demonyms = tuple(sorted(read_lines("demonyms.txt"), key=len, reverse=True))
@@ -77,10 +80,15 @@ class Recogniser:
         roles = "|".join(sorted(set(read_lines("person_roles.txt"))))
         self.after_person = re.compile(
             rf"^(?:,?\s+(?:said|says|told|added|explained|noted|stated|wrote|argued)\b"
-            rf"|,\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,5}}?(?:{roles})s?\b)"
+            rf"|,\s+(?:a|an)\s+(?:[\w-]+\s+){{0,5}}?(?:{roles})\b)"
         )
-        plurals = "|".join(sorted({h.plural for h in self.heads if h.plural and h.type == "facility"},
-                                  key=len, reverse=True))
+        plurals = "|".join(
+            sorted(
+                {h.plural for h in self.heads if h.plural and h.type == "facility"},
+                key=len,
+                reverse=True,
+            )
+        )
         cap = r"[A-Z][\w'’-]+"
         item = rf"{cap}(?:\s{cap})?"
         self.list_re = re.compile(
@@ -95,7 +103,8 @@ class Recogniser:
             r"publication|outlet|website|daily|weekly|monthly|broadcaster)\b"
         )
         province_names = "|".join(
-            re.escape(e.name) for e in gazetteer.entries.values()
+            re.escape(e.name)
+            for e in gazetteer.entries.values()
             if e.type == "place" and e.info.get("kind") == "province"
         )
         self.city_of_province = re.compile(
@@ -129,10 +138,24 @@ class Recogniser:
     def classify_chunk(self, text: str, offset: int, chunk: str) -> list[Candidate]:
         """Typed candidates inside one capitalised chunk of text."""
         spans = [(m.group(), offset + m.start()) for m in re.finditer(r"\S+", chunk)]
-        if spans and re.search(r"['’]s$", spans[-1][0]):
-            w, s = spans[-1]
-            spans[-1] = (w[:-2], s)
+        for i, (w, s) in enumerate(spans):
+            if re.search(r"['’]s$", w) and w[:-2] not in INNER_POSSESSIVES:
+                # a possessive ends a name: "Pyongyang's Ansan-1-dong" is two names
+                rest = spans[i + 1 :]
+                head = (
+                    self.classify_chunk(text, s, w[:-2])
+                    if i == 0
+                    else self.classify_chunk(text, offset, text[offset : s + len(w) - 2])
+                )
+                tail = (
+                    self.classify_chunk(text, rest[0][1], text[rest[0][1] : offset + len(chunk)])
+                    if rest
+                    else []
+                )
+                return head + tail
         title = False
+        if len(spans) > 2 and spans[0][0] == "Minister" and spans[1][0] == "of":
+            return self.classify_part(text, spans, False)
         while spans and (spans[0][0] in self.stopwords or self.title_re.match(spans[0][0])):
             title = title or bool(self.title_re.match(spans[0][0]))
             spans = spans[1:]
@@ -145,9 +168,7 @@ class Recogniser:
             out.extend(self.classify_part(text, part, title))
         return out
 
-    def classify_part(
-        self, text: str, part: list[tuple[str, int]], title: bool
-    ) -> list[Candidate]:
+    def classify_part(self, text: str, part: list[tuple[str, int]], title: bool) -> list[Candidate]:
         words = [w for w, _ in part]
         start = part[0][1]
         end_of = part[-1][1] + len(part[-1][0])
@@ -157,9 +178,12 @@ class Recogniser:
         head_at = self.find_head(words)
         if head_at is not None:
             i, head = head_at
-            if head.position == "prefix" or (i + len(head.words) < len(words) and words[i + len(head.words)] == "of"):
-                if head.position == "prefix" or i > 0 or len(words) > i + len(head.words) + 1:
-                    return [Candidate(start, end_of, head.type, text[start:end_of], "pattern")]
+            if head.type == "event":
+                return []
+            after = i + len(head.words)
+            governs = head.position == "prefix" or (after < len(words) and words[after] == "of")
+            if governs and (head.position == "prefix" or i > 0 or len(words) > after + 1):
+                return [Candidate(start, end_of, head.type, text[start:end_of], "pattern")]
             last = i + len(head.words) - 1
             stop = last + 1
             while stop < len(words) and DESIGNATOR.match(words[stop]) and stop - last <= 2:
@@ -169,16 +193,16 @@ class Recogniser:
                 if head.type == "outlet" and i == 0:
                     return []
                 return [Candidate(start, end, head.type, text[start:end], "pattern")]
-        if "and" in words:
-            out = []
-            for sub in split_at(part, ("and",)):
-                out.extend(self.classify_part(text, sub, title))
-            return out
+        subs = split_at(part, ("and",)) if "and" in words else []
+        if len(subs) > 1:
+            return [c for sub in subs for c in self.classify_part(text, sub, title)]
         if len(words) == 1 and ADMIN_WORD.match(words[0]):
             return [Candidate(start, end_of, "place", words[0], "pattern")]
         return self.person_or_outlet(text, part, title)
 
-    def person_or_outlet(self, text: str, part: list[tuple[str, int]], title: bool) -> list[Candidate]:
+    def person_or_outlet(
+        self, text: str, part: list[tuple[str, int]], title: bool
+    ) -> list[Candidate]:
         words = [w for w, _ in part]
         start = part[0][1]
         end = part[-1][1] + len(part[-1][0])
@@ -195,7 +219,9 @@ class Recogniser:
         )
         if korean:
             return [Candidate(start, end, "person", text[start:end], "pattern")]
-        plain = 2 <= len(words) <= 4 and all(re.match(r"^[A-Z][a-z'’-]+$|^[A-Z]\.$", w) for w in words)
+        plain = 2 <= len(words) <= 4 and all(
+            re.match(r"^[A-Z][a-z'’-]+$|^[A-Z]\.$", w) for w in words
+        )
         if plain and (title or self.after_person.match(after)):
             return [Candidate(start, end, "person", text[start:end], "context")]
         return []
@@ -204,7 +230,7 @@ class Recogniser:
         """The last head word(s) in a name, with their position."""
         best = None
         for i in range(len(words)):
-            if words[i] not in self.head_words and not any(words[i] == h.words[0] for h in self.heads):
+            if words[i] not in self.head_starts:
                 continue
             for head in self.heads:
                 n = len(head.words)

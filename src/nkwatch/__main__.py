@@ -1,0 +1,3 @@
+from nkwatch.cli import main
+
+main()

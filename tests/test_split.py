@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from nkwatch.dates import parse_date_line
+from nkwatch.model import Document
+from nkwatch.split import split
+
+
+def doc(text: str, **kw: object) -> Document:
+    return Document(source="t.txt", kind="text", text=text, file_sha256="0" * 64, **kw)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("Friday, September 5th, 2014", "2014-09-05"),
+        ("June 18th, 2017", "2017-06-18"),
+        ("2014-9-4", "2014-09-04"),
+        ("5 September 2014", "2014-09-05"),
+        ("Sept. 5, 2014", "2014-09-05"),
+        ("Posted on March 2, 2020 by Jane Roe", "2020-03-02"),
+    ],
+)
+def test_date_line_shapes(line: str, day: str) -> None:
+    found = parse_date_line(line)
+    assert found is not None and found.date == dt.date.fromisoformat(day)
+
+
+@pytest.mark.parametrize(
+    "line", ["In 2014 output rose.", "September was busy", "2014-13-40", "Share"]
+)
+def test_not_date_lines(line: str) -> None:
+    assert parse_date_line(line) is None
+
+
+def test_listing_page_one_post_per_dated_entry() -> None:
+    text = (
+        "Archive for the 'Power' Category\n\n"
+        "First headline\n\nMonday, March 2nd, 2020\n\nSource Institute (SI)\n2020-2-28\n\nBody one.\n\nShare\n\n"
+        "Second headline\n\nFriday, February 14th, 2020\n\nBody two.\n\n"
+        "Read the full story here:\nOriginal title\nSome Outlet\nJane Roe\n2020-2-14\n\nShare\n"
+    )
+    posts = split(doc(text))
+    assert [p.title for p in posts] == ["First headline", "Second headline"]
+    assert [p.published for p in posts] == [dt.date(2020, 3, 2), dt.date(2020, 2, 14)]
+    assert "Body one." in posts[0].text and "Body two." not in posts[0].text
+    assert "Archive for" not in posts[0].text
+
+
+def test_single_article_first_paragraph_is_not_a_title() -> None:
+    [post] = split(doc("North Korea's steel output rose, sources said.\n\nMore text follows here."))
+    assert post.title is None
+
+
+def test_single_article_heading_line_is_a_title() -> None:
+    [post] = split(doc("Cement plant meets its plan\n\nBy Jane Roe\n\nThe plant met its plan."))
+    assert post.title == "Cement plant meets its plan"
+
+
+def test_metadata_title_is_kept() -> None:
+    [post] = split(
+        doc("Pyongyang, May 1 (KCNA) -- Text.", title="Headline", published=dt.date(2024, 5, 1))
+    )
+    assert post.title == "Headline" and post.published == dt.date(2024, 5, 1)

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from nkwatch import ingest_paths, open_store
+from nkwatch.errors import NotFound, StoreError
+from nkwatch.model import Post
+from nkwatch.read import read_file
+
+from .conftest import SAMPLES
+
+
+def test_ingest_is_idempotent(tmp_path: Path, pipeline) -> None:  # type: ignore[no-untyped-def]
+    store = open_store(tmp_path / "kb.db", pipeline.gazetteer)
+    first = ingest_paths([SAMPLES], store, pipeline)
+    counts = store.stats()
+    second = ingest_paths([SAMPLES], store, pipeline)
+    assert first.new_documents > 0 and first.posts >= 12
+    assert second.new_documents == 0 and second.posts == 0
+    assert store.stats() == counts
+
+
+def test_failed_batch_writes_nothing(tmp_path: Path, pipeline) -> None:  # type: ignore[no-untyped-def]
+    store = open_store(tmp_path / "kb.db", pipeline.gazetteer)
+    [doc] = read_file(SAMPLES / "articles" / "pyongyang-socks.txt")
+    good = pipeline.posts(doc)
+    clash = [
+        good[0],
+        Post(doc.id, 0, doc.source, "same index twice"),
+    ]  # violates UNIQUE(document, idx)
+    with pytest.raises(sqlite3.IntegrityError):
+        store.add_documents([(doc, clash)])
+    assert store.stats()["documents"] == 0 and store.stats()["posts"] == 0
+    assert store.add_documents([(doc, good)]) == (1, 1)
+
+
+def test_queries(tmp_path: Path, pipeline) -> None:  # type: ignore[no-untyped-def]
+    store = open_store(tmp_path / "kb.db", pipeline.gazetteer)
+    ingest_paths([SAMPLES], store, pipeline)
+    daily = store.posts(outlet="Daily NK")
+    assert daily and all("Daily NK" in r.outlets for r in daily)
+    dated = store.posts(since=__import__("datetime").date(2021, 1, 1))
+    assert dated and all(r.published >= "2021-01-01" for r in dated)  # type: ignore[operator]
+    post = store.post(daily[0].id)
+    assert post.mentions and post.origins[0].name == "Daily NK"
+    dossier = store.dossier("Kimchaek Iron and Steel Works")
+    assert dossier.entity.name == "Kim Chaek Iron and Steel Complex"
+    assert dossier.info["place"] == "Chongjin" and dossier.posts
+    with pytest.raises(NotFound):
+        store.post("nope")
+
+
+def test_not_a_database(tmp_path: Path) -> None:
+    bad = tmp_path / "kb.db"
+    bad.write_text("this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="not a usable nkwatch knowledge base"):
+        open_store(bad)
