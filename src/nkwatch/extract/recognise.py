@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from nkwatch.gazetteer import Entry, Gazetteer
-from nkwatch.names import fold, tokens
+from nkwatch.names import tokens
 from nkwatch.pkgdata import read_lines, read_table
 
 WORD = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z0-9][\w'’&]*(?:-[\w'’]+)*(?:\.(?=[ ]\d))?|[\uAC00-\uD7A3]+)"
@@ -116,7 +116,7 @@ class Recogniser:
 
     def candidates(self, text: str, people: tuple[str, ...] = ()) -> list[Candidate]:
         words = tokens(text)
-        keys = [fold(w) for w, _, _ in words]
+        keys = [self.gazetteer.keys.fold(w) for w, _, _ in words]
         found = [
             Candidate(h.start, h.end, h.entry.type, h.entry.name, "gazetteer", h.entry)
             for h in self.gazetteer.find(text, words, keys)

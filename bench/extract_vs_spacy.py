@@ -1,0 +1,76 @@
+"""Entity extraction: nkwatch against spaCy's NER (en-core-web-sm), speed and F1.
+
+Speed: the same posts (KCNA stories from ../shared/corpus, default 600) through
+nkwatch's recogniser + resolver and through spaCy's NER component alone, in
+the same run. F1: both scored by ../shared/eval/score.py on the seed gold.
+
+    pip install -e '.[spacy]'
+    python bench/extract_vs_spacy.py [N]
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from spacy_extract import load_ner
+
+from nkwatch import Pipeline
+from nkwatch.model import Post
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def score(cmd: str) -> dict:  # type: ignore[type-arg]
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(SHARED / "eval" / "score.py"),
+            str(SHARED / "eval" / "gold"),
+            str(SHARED / "corpus"),
+            "--cmd",
+            cmd,
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(out[: out.rindex("}") + 1])
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 600
+    items = json.loads((SHARED / "corpus" / "kcna" / "kcna-archive-2024.json").read_text())
+    texts = [x["story_text"] for x in items if x.get("story_text")][:n]
+    posts = [Post("d" * 64, i, "bench", t) for i, t in enumerate(texts)]
+    words = sum(len(t.split()) for t in texts)
+
+    pipeline = Pipeline()
+    start = time.perf_counter()
+    for post in posts:
+        pipeline.extractor.extract(post)  # type: ignore[union-attr]
+    ours = time.perf_counter() - start
+
+    nlp = load_ner()
+    start = time.perf_counter()
+    for doc in nlp.pipe(texts, batch_size=32):
+        _ = doc.ents
+    theirs = time.perf_counter() - start
+
+    f1_ours = score(f"{sys.executable} -m nkwatch extract --format jsonl")["entity_micro"]["f1"]
+    f1_theirs = score(f"{sys.executable} {ROOT / 'bench' / 'spacy_extract.py'}")["entity_micro"][
+        "f1"
+    ]
+    print(f"posts: {len(posts):,} ({words:,} words)")
+    print(f"nkwatch:    {len(posts) / ours:8,.0f} posts/s   seed entity micro-F1 {f1_ours:.3f}")
+    print(f"spaCy NER:  {len(posts) / theirs:8,.0f} posts/s   seed entity micro-F1 {f1_theirs:.3f}")
+    print(f"speed ratio nkwatch / spaCy: {theirs / ours:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
