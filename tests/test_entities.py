@@ -100,3 +100,10 @@ def test_generic_mentions_are_not_entities(pipeline) -> None:  # type: ignore[no
 def test_bylines_make_people(pipeline) -> None:  # type: ignore[no-untyped-def]
     found = entities(pipeline, "Text by Violet Roe.", translators=("Violet Roe",))
     assert ("person", "Violet Roe") in found
+
+
+def test_short_reference_to_a_known_facility(pipeline) -> None:  # type: ignore[no-untyped-def]
+    found = entities(
+        pipeline, "Work sped up at the Kim Chaek complex. The Pyongyang factory was idle."
+    )
+    assert found == {("facility", "Kim Chaek Iron and Steel Complex"), ("place", "Pyongyang")}

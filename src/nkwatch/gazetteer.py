@@ -93,6 +93,21 @@ class Gazetteer:
                 return entry
         return None
 
+    def facility_by_lead(self, lead: str, modifier: str = "") -> Entry | None:
+        """The known facility whose name starts with `lead` and says `modifier` ("Songjin", "steel")."""
+        lead_key, modifier_key = self.keys.key_of(lead), self.keys.key_of(modifier)
+        for entry in self.entries.values():
+            if entry.type != "facility":
+                continue
+            sector = self.keys.key_of(entry.info.get("sector", ""))
+            for alias in (entry.name, *entry.aliases):
+                k = self.keys.key_of(alias)
+                if k.startswith(lead_key + " ") and (
+                    not modifier_key or modifier_key in k or modifier_key in sector
+                ):
+                    return entry
+        return None
+
     def find(self, text: str, words: list[tuple[str, int, int]], keys: list[str]) -> list[Hit]:
         """Every alias occurrence in a tokenized text (overlaps included)."""
         joined, starts = [" "], []

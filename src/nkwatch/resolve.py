@@ -55,19 +55,8 @@ def without_owner(name: str, gazetteer: Gazetteer) -> str | None:
 def list_member(name: str, gazetteer: Gazetteer) -> str | None:
     """'Songjin steel plant' -> the known facility whose name starts 'Songjin' and says 'steel'."""
     m = re.match(r"^(\S+(?: \S+)?) ((?:[a-z-]+ )*)[a-z ]+$", name)
-    if not m:
-        return None
-    lead, modifier = key_of(m[1]), key_of(m[2])
-    for entry in gazetteer.entries.values():
-        if entry.type != "facility":
-            continue
-        for alias in (entry.name, *entry.aliases):
-            k = key_of(alias)
-            if k.startswith(lead + " ") and (
-                not modifier or modifier in k or modifier in key_of(entry.info.get("sector", ""))
-            ):
-                return entry.name
-    return None
+    entry = gazetteer.facility_by_lead(m[1], m[2].strip()) if m else None
+    return entry.name if entry else None
 
 
 VARIANTS: tuple[Variant, ...] = (

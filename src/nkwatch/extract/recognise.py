@@ -94,6 +94,16 @@ class Recogniser:
         self.list_re = re.compile(
             rf"\b((?:{item},\s+)*{item},?\s+(?:and|or)\s+{item})\s+((?:[a-z-]+\s+){{0,2}}?)({plurals})\b"
         )
+        singulars = "|".join(
+            sorted(
+                {" ".join(h.words).lower() for h in self.heads if h.type == "facility"},
+                key=len,
+                reverse=True,
+            )
+        )
+        self.single_re = re.compile(
+            rf"\bthe\s+({item})\s+((?:[a-z-]+\s+){{0,2}}?)({singulars})\b(?!\s+[A-Z])"
+        )
         self.outlet_before = re.compile(
             r"(?:newspaper|journal|magazine|daily|weekly|monthly|publication|outlet|website|"
             r"broadcaster|news agency|news site)\s*,?\s*(?:the\s+)?$"
@@ -241,8 +251,13 @@ class Recogniser:
         return best
 
     def list_candidates(self, text: str) -> list[Candidate]:
-        """'the Songjin, Kangson and Hwanghae steel plants': one facility per name."""
+        """'the Songjin, Kangson and Hwanghae steel plants': one facility per name; and
+        'the Kim Chaek complex', when it names a known facility."""
         out = []
+        for m in self.single_re.finditer(text):
+            entry = self.gazetteer.facility_by_lead(m[1], m[2].strip())
+            if entry is not None and m[1] not in self.stopwords:
+                out.append(Candidate(m.start(1), m.end(1), "facility", entry.name, "list", entry))
         singular = {h.plural: " ".join(h.words) for h in self.heads if h.plural}
         for m in self.list_re.finditer(text):
             head = singular[m[3]].lower()
