@@ -36,12 +36,6 @@ class ReadFailure:
     reason: str
 
 
-@dataclass(frozen=True)
-class ReadResult:
-    documents: list[Document]
-    failures: list[ReadFailure]
-
-
 def iter_files(paths: list[Path]) -> Iterator[Path]:
     """Files named, and files under folders named (recursively, hidden ones skipped)."""
     for path in paths:
