@@ -15,8 +15,10 @@ import click
 from nkwatch.errors import NkwatchError
 from nkwatch.export import post_record
 from nkwatch.pipeline import Pipeline, extract_paths, ingest_paths
+from nkwatch.ratings import Ratings
 from nkwatch.read import MAX_BYTES, ReadFailure
 from nkwatch.store import SQLiteStore, open_store
+from nkwatch.stories import StoryView, view, views
 
 DEFAULT_DB = "nkwatch.db"
 
@@ -30,6 +32,17 @@ def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
         show_default=True,
         type=click.Path(dir_okay=False, path_type=Path),
         help="The knowledge base file (also NKWATCH_DB).",
+    )(f)
+
+
+def outlets_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--outlets",
+        "outlets",
+        envvar="NKWATCH_OUTLETS",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="An outlet table (TSV: id, name, reliability, reason...) whose grades replace"
+        " the shipped ones (also NKWATCH_OUTLETS).",
     )(f)
 
 
@@ -162,7 +175,8 @@ def posts(since: str | None, until: str | None, outlet: str | None, limit: int, 
 @clean_errors
 def show(post_id: str, db: Path) -> None:
     """Show one post: its metadata, text and the entities it names."""
-    post = existing_store(db).post(post_id)
+    store = existing_store(db)
+    post = store.post(post_id)
     click.echo(f"{post.title or '(untitled)'}")
     click.echo(f"  id:        {post.id}")
     click.echo(f"  source:    {post.source}")
@@ -177,6 +191,15 @@ def show(post_id: str, db: Path) -> None:
     if post.mentions:
         names = sorted({(m.type, m.name) for m in post.mentions})
         click.echo("  entities:  " + "; ".join(f"{n} [{t}]" for t, n in names))
+    story_id = store.story_of(post.id)
+    if story_id:
+        others = len(store.story_versions([story_id])) - 1
+        click.echo(
+            f"  story:     {story_id}"
+            + (f" (with {others} other version{'s' if others != 1 else ''})" if others else "")
+        )
+    for a in post.attributions:
+        click.echo(f"  cites:     {a.source} [{a.kind}] at {a.start}-{a.end}")
     click.echo("")
     click.echo(post.text)
 
@@ -211,7 +234,8 @@ def entities(etype: str | None, limit: int, db: Path) -> None:
 @clean_errors
 def entity(name: str, db: Path) -> None:
     """Everything known about one entity, by any of its names."""
-    d = existing_store(db).dossier(name)
+    store = existing_store(db)
+    d = store.dossier(name)
     e = d.entity
     click.echo(f"{e.name}  [{e.type}]  {e.id}")
     click.echo(f"  mentioned {e.mentions} times in {e.posts} posts")
@@ -229,10 +253,124 @@ def entity(name: str, db: Path) -> None:
     for p in d.posts:
         click.echo(
             f"    {p.published or '----------'}  {p.id}  {(p.title or '(untitled)')[:60]}"
-            f"  [{', '.join(p.outlets) or '-'}]"
+            f"  [{', '.join(p.outlets) or '-'}]  story {store.story_of(p.id) or '-'}"
         )
     if d.co_mentioned:
         click.echo("  named with: " + "; ".join(f"{c.name} ({c.posts})" for c in d.co_mentioned))
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True
+)
+@click.option("--limit", type=int, default=None, help="At most this many stories (table: 50).")
+@click.option("--min-versions", type=int, default=1, show_default=True)
+@outlets_option
+@db_option
+@clean_errors
+def stories(fmt: str, limit: int | None, min_versions: int, outlets: Path | None, db: Path) -> None:
+    """List stories, newest first, with their versions and independent sources."""
+    store = existing_store(db)
+    ratings = Ratings.load(outlets)
+    if limit is None and fmt == "table":
+        limit = 50
+    ids = store.story_ids() if min_versions > 1 or limit is None else store.story_ids(limit)
+    order = {sid: n for n, sid in enumerate(ids)}
+    found = sorted(
+        (v for v in views(store.story_versions(ids), ratings) if len(v.versions) >= min_versions),
+        key=lambda v: order[v.id],
+    )[:limit]
+    for story in found:
+        if fmt == "jsonl":
+            click.echo(json.dumps(story_record(story), ensure_ascii=False))
+        else:
+            click.echo(
+                f"{story.id}  {story.latest or '----------'}  {len(story.versions):>3} versions"
+                f"  {len(story.sources):>2} sources  {story.reliability.code}{story.credibility.code}"
+                f"  {(story.title or '(untitled)')[:60]}"
+            )
+    if not found:
+        click.echo("no stories match", err=True)
+
+
+def story_record(story: StoryView) -> dict[str, Any]:
+    return {
+        "id": story.id,
+        "title": story.title,
+        "earliest": story.earliest,
+        "first_outlet": story.first_outlet,
+        "versions": len(story.versions),
+        "independent_sources": len(story.sources),
+        "posts": [{"source": v.source, "post": v.index, "id": v.post_id} for v in story.versions],
+        "sources": [
+            {
+                "name": s.name,
+                "reliability": s.rating.grade,
+                "reason": s.rating.reason,
+                "versions": s.versions,
+            }
+            for s in story.sources
+        ],
+        "reliability": {
+            "grade": story.reliability.code,
+            "meaning": story.reliability.meaning,
+            "reasons": list(story.reliability.reasons),
+        },
+        "credibility": {
+            "grade": int(story.credibility.code),
+            "meaning": story.credibility.meaning,
+            "reasons": list(story.credibility.reasons),
+        },
+    }
+
+
+@main.command()
+@click.argument("ref")
+@outlets_option
+@db_option
+@clean_errors
+def story(ref: str, outlets: Path | None, db: Path) -> None:
+    """One story (by its id or any of its posts' ids): versions, provenance and grades."""
+    store = existing_store(db)
+    story_id = store.find_story(ref)
+    s = view(story_id, store.story_versions([story_id]), Ratings.load(outlets))
+    click.echo(f"{s.title or '(untitled)'}")
+    click.echo(f"  story:        {s.id}")
+    click.echo(
+        f"  first:        {s.earliest or 'date unknown'}, {s.first_outlet or 'outlet unknown'}"
+    )
+    click.echo(
+        f"  versions:     {len(s.versions)}, from {len(s.sources)} independent"
+        f" source{'s' if len(s.sources) != 1 else ''}"
+    )
+    click.echo(f"  reliability:  {s.reliability.code} ({s.reliability.meaning})")
+    for reason in s.reliability.reasons:
+        click.echo(f"                - {reason}")
+    click.echo(f"  credibility:  {s.credibility.code} ({s.credibility.meaning})")
+    for reason in s.credibility.reasons:
+        click.echo(f"                - {reason}")
+    click.echo("  versions:")
+    for v in s.versions:
+        post = store.post(v.post_id)
+        click.echo(
+            f"    {v.published or '----------'}  {v.post_id}  {(v.title or '(untitled)')[:60]}"
+        )
+        click.echo(f"      from {v.source}" + (f" (post {v.index})" if v.index else ""))
+        if v.link:
+            click.echo(f"      joined as {v.link[0]}: {v.link[1]}")
+        click.echo(f"      chain: {chain(v.publisher, v.origins, post.attributions)}")
+
+
+def chain(publisher: str | None, origins: tuple[str, ...], attributions: tuple[Any, ...]) -> str:
+    """'NK Econ Watch quoting Daily NK citing a source in North Pyongan Province [anonymous-source]'."""
+    links = [publisher or "this post"]
+    links += [f"quoting {o}" for o in origins if o != publisher]
+    cited = list(
+        dict.fromkeys(f"{a.source} [{a.kind}]" for a in attributions if a.source not in origins)
+    )
+    if cited:
+        links.append("citing " + "; ".join(cited[:6]) + ("; ..." if len(cited) > 6 else ""))
+    return " ".join(links)
 
 
 if __name__ == "__main__":

@@ -50,6 +50,10 @@ def post_record(post: Post) -> dict[str, Any]:
             }
             for q in post.quantities
         ],
+        "attributions": [
+            {"text": a.text, "kind": a.kind, "source": a.source, "start": a.start, "end": a.end}
+            for a in post.attributions
+        ],
         "dates": [
             {"text": d.text, "date": d.date.isoformat(), "start": d.start, "end": d.end}
             for d in post.dates

@@ -19,9 +19,10 @@ from typing import Any, Protocol
 
 from rapidfuzz import fuzz, process
 
+from nkwatch.dedupe import MAX_CANDIDATES, Fingerprint, judge
 from nkwatch.errors import NotFound, StoreError
 from nkwatch.gazetteer import Gazetteer
-from nkwatch.model import Document, Mention, Origin, Post
+from nkwatch.model import Attribution, Document, Mention, Origin, Post, digest
 from nkwatch.names import key_of
 
 
@@ -57,6 +58,23 @@ class Dossier:
     co_mentioned: tuple[EntityRow, ...]
 
 
+@dataclass(frozen=True)
+class VersionRow:
+    """One post of a story, with what provenance needs to know of it."""
+
+    story_id: str
+    post_id: str
+    source: str
+    index: int
+    title: str | None
+    published: str | None
+    publisher: str | None  # the outlet the container names (site, feed, agency)
+    url: str | None
+    origins: tuple[str, ...]
+    link: tuple[str, str] | None  # (kind, reason) of the match that brought it in
+    cited: tuple[str, ...] = ()  # outlets and institutes its text attributes information to
+
+
 class Store(Protocol):
     def has_document(self, document_id: str) -> bool: ...
     def add_documents(self, batch: list[tuple[Document, list[Post]]]) -> tuple[int, int]: ...
@@ -71,6 +89,9 @@ class Store(Protocol):
     def stats(self) -> dict[str, int]: ...
     def entities(self, etype: str | None = None, limit: int | None = None) -> list[EntityRow]: ...
     def dossier(self, name: str) -> Dossier: ...
+    def story_of(self, post_id: str) -> str | None: ...
+    def story_versions(self, story_ids: list[str] | None = None) -> list[VersionRow]: ...
+    def find_story(self, ref: str) -> str: ...
     def close(self) -> None: ...
 
 
@@ -93,6 +114,7 @@ class SQLiteStore:
     def __init__(self, path: Path, gazetteer: Gazetteer | None = None):
         self.path = path
         self.gazetteer = gazetteer
+        self._prints: dict[str, Fingerprint] = {}  # candidates recur; compare each once
         if path.parent and not path.parent.exists():
             raise StoreError(
                 f"cannot create the knowledge base {path}: folder {path.parent} does not exist"
@@ -110,6 +132,8 @@ class SQLiteStore:
 
     def migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version and version < 3:
+            self._backfill_stories = True
         for number, sql in migrations():
             if number > version:
                 self.db.execute("BEGIN")
@@ -122,6 +146,14 @@ class SQLiteStore:
                 except Exception:
                     self.db.execute("ROLLBACK")
                     raise
+        if getattr(self, "_backfill_stories", False):  # posts stored before stories existed
+            self.db.execute("BEGIN IMMEDIATE")
+            rows = self.db.execute(
+                "SELECT id, text, published, title FROM posts ORDER BY published, id"
+            ).fetchall()
+            for post_id, text, published, title in rows:
+                self._assign_story(post_id, Fingerprint(text, parse_iso(published), title))
+            self.db.execute("COMMIT")
 
     def close(self) -> None:
         self.db.close()
@@ -162,6 +194,7 @@ class SQLiteStore:
                 new_posts += len(posts)
                 for post in posts:
                     self._add_post(post, touched)
+                    self._assign_story(post.id, Fingerprint(post.text, post.published, post.title))
             self._rename_found_entities(touched)
             self.db.execute("COMMIT")
         except BaseException:
@@ -205,6 +238,97 @@ class SQLiteStore:
                 for m in post.mentions
             ],
         )
+
+        self.db.executemany(
+            "INSERT OR IGNORE INTO attributions (post_id, start, end, kind, source, text)"
+            " VALUES (?,?,?,?,?,?)",
+            [(post.id, a.start, a.end, a.kind, a.source, a.text) for a in post.attributions],
+        )
+
+    def _assign_story(self, post_id: str, fp: Fingerprint) -> None:
+        """Put a new post into the story of the posts it copies, merging stories it bridges.
+
+        Exact copies join through a hash lookup and add nothing to the LSH index; other
+        posts look up their band keys (an indexed query whose cost does not grow with the
+        store), and the best candidates are confirmed by `dedupe.judge`.
+        """
+        matches: list[tuple[str, str, float, str]] = []
+        same = self.db.execute(
+            "SELECT post_id FROM post_prints WHERE exact = ? LIMIT 1", (fp.exact,)
+        ).fetchone()
+        if same:
+            matches.append((same[0], "same-text", 1.0, "the same text"))
+        else:
+            keys = fp.band_keys
+            candidates = self.db.execute(
+                f"SELECT post_id FROM story_bands WHERE key IN ({','.join('?' * len(keys))})"
+                " GROUP BY post_id ORDER BY count(*) DESC, post_id LIMIT ?",
+                (*keys, MAX_CANDIDATES),
+            ).fetchall()
+            for (other,) in candidates:
+                match = judge(self._print_of(other), fp)
+                if match:
+                    matches.append((other, match.kind, match.score, match.reason))
+            self.db.executemany(
+                "INSERT INTO story_bands (key, post_id) VALUES (?,?)", [(k, post_id) for k in keys]
+            )
+        self.db.execute(
+            "INSERT INTO post_prints (post_id, exact, indexed) VALUES (?,?,?)",
+            (post_id, fp.exact, 0 if same else 1),
+        )
+        self._prints[post_id] = fp
+        self.db.executemany(
+            "INSERT OR IGNORE INTO story_links (post_a, post_b, kind, score, reason) VALUES (?,?,?,?,?)",
+            [(other, post_id, kind, score, reason) for other, kind, score, reason in matches],
+        )
+        joined = sorted(
+            {
+                r[0]
+                for other, *_ in matches
+                for r in self.db.execute(
+                    "SELECT story_id FROM story_members WHERE post_id = ?", (other,)
+                )
+            }
+        )
+        first = min(
+            [post_id]
+            + [
+                r[0]
+                for r in self.db.execute(
+                    "SELECT min(post_id) FROM story_members WHERE story_id IN"
+                    f" ({','.join('?' * len(joined))})",
+                    joined,
+                )
+                if r[0]
+            ]
+        )
+        story_id = story_id_of(first)
+        self.db.execute(
+            "INSERT INTO story_members (post_id, story_id) VALUES (?,?)", (post_id, story_id)
+        )
+        for old in joined:
+            if old != story_id:
+                self.db.execute(
+                    "UPDATE story_members SET story_id = ? WHERE story_id = ?", (story_id, old)
+                )
+                self.db.execute(
+                    "UPDATE story_aliases SET story_id = ? WHERE story_id = ?", (story_id, old)
+                )
+                self.db.execute(
+                    "INSERT OR REPLACE INTO story_aliases (old_id, story_id) VALUES (?,?)",
+                    (old, story_id),
+                )
+
+    def _print_of(self, post_id: str) -> Fingerprint:
+        fp = self._prints.get(post_id)
+        if fp is None:
+            text, published, title = self.db.execute(
+                "SELECT text, published, title FROM posts WHERE id = ?", (post_id,)
+            ).fetchone()
+            if len(self._prints) > 20_000:
+                self._prints.clear()
+            fp = self._prints[post_id] = Fingerprint(text, parse_iso(published), title)
+        return fp
 
     def _ensure_entity(self, m: Mention) -> None:
         entry = self.gazetteer.entries.get(m.entity_id) if self.gazetteer else None
@@ -308,7 +432,16 @@ class SQLiteStore:
                 (post_id,),
             )
         )
+        attributions = tuple(
+            Attribution(t, k, src, a, b)
+            for t, k, src, a, b in self.db.execute(
+                "SELECT text, kind, source, start, end FROM attributions WHERE post_id = ?"
+                " ORDER BY start, source",
+                (post_id,),
+            )
+        )
         return Post(
+            attributions=attributions,
             document_id=row[1],
             index=row[2],
             source=row[3],
@@ -323,8 +456,11 @@ class SQLiteStore:
 
     def stats(self) -> dict[str, int]:
         out = {}
-        for table in ("documents", "posts", "entities", "mentions"):
+        for table in ("documents", "posts", "entities", "mentions", "attributions"):
             out[table] = self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        out["stories"] = self.db.execute(
+            "SELECT count(DISTINCT story_id) FROM story_members"
+        ).fetchone()[0]
         for etype, n in self.db.execute(
             "SELECT type, count(*) FROM entities GROUP BY type ORDER BY type"
         ):
@@ -407,6 +543,105 @@ class SQLiteStore:
             )
         ]
         return Dossier(EntityRow(*row[:5]), aliases, json.loads(row[5]), posts, tuple(co))
+
+    # -- stories ------------------------------------------------------------------
+
+    def story_of(self, post_id: str) -> str | None:
+        row = self.db.execute(
+            "SELECT story_id FROM story_members WHERE post_id = ?", (post_id,)
+        ).fetchone()
+        return row[0] if row else None
+
+    def find_story(self, ref: str) -> str:
+        """A story id from its id, a former id (before a merge), or the id of any of its posts."""
+        for sql in (
+            "SELECT story_id FROM story_members WHERE story_id = ? LIMIT 1",
+            "SELECT story_id FROM story_aliases WHERE old_id = ?",
+            "SELECT story_id FROM story_members WHERE post_id = ?",
+        ):
+            row = self.db.execute(sql, (ref,)).fetchone()
+            if row:
+                return str(row[0])
+        raise NotFound(f"no story or post {ref!r}; list stories with 'nkwatch stories'")
+
+    def story_ids(self, limit: int | None = None) -> list[str]:
+        """Story ids, the story with the newest version first."""
+        sql = (
+            "SELECT s.story_id FROM story_members s JOIN posts p ON p.id = s.post_id"
+            " GROUP BY s.story_id ORDER BY max(p.published) DESC NULLS LAST, s.story_id"
+            + (f" LIMIT {int(limit)}" if limit else "")
+        )
+        return [r[0] for r in self.db.execute(sql)]
+
+    def story_versions(self, story_ids: list[str] | None = None) -> list[VersionRow]:
+        """The versions of the given stories (all stories when None), oldest first in each."""
+        where = " WHERE 1"
+        args: list[str] = []
+        if story_ids is not None:
+            self.db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (id TEXT PRIMARY KEY)")
+            self.db.execute("DELETE FROM wanted")
+            self.db.executemany(
+                "INSERT OR IGNORE INTO wanted VALUES (?)", [(i,) for i in story_ids]
+            )
+            where = " WHERE s.story_id IN (SELECT id FROM wanted)"
+        origins: dict[str, list[str]] = {}
+        for post_id, name in self.db.execute(
+            "SELECT o.post_id, o.name FROM origins o JOIN story_members s ON s.post_id = o.post_id"
+            + where
+            + " ORDER BY o.post_id, o.seq",
+            args,
+        ):
+            origins.setdefault(post_id, []).append(name)
+        cited: dict[str, list[str]] = {}
+        for post_id, name in self.db.execute(
+            "SELECT DISTINCT a.post_id, a.source FROM attributions a"
+            " JOIN story_members s ON s.post_id = a.post_id"
+            + where
+            + " AND a.kind IN ('state-media', 'pro-dprk-media', 'defector-media', 'foreign-media',"
+            " 'research-institute') ORDER BY a.post_id, a.start",
+            args,
+        ):
+            cited.setdefault(post_id, []).append(name)
+        links: dict[str, tuple[str, str]] = {}
+        for post_b, kind, reason in self.db.execute(
+            "SELECT l.post_b, l.kind, l.reason FROM story_links l"
+            " JOIN story_members s ON s.post_id = l.post_b" + where + " ORDER BY l.score",
+            args,
+        ):
+            links[post_b] = (kind, reason)
+        rows = self.db.execute(
+            "SELECT s.story_id, p.id, p.source, p.idx, p.title, p.published, d.outlet, d.url"
+            " FROM story_members s JOIN posts p ON p.id = s.post_id"
+            " JOIN documents d ON d.id = p.document_id"
+            + where
+            + " ORDER BY s.story_id, p.published NULLS LAST, p.id",
+            args,
+        ).fetchall()
+        return [
+            VersionRow(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                tuple(origins.get(r[1], ())),
+                links.get(r[1]),
+                tuple(cited.get(r[1], ())),
+            )
+            for r in rows
+        ]
+
+
+def story_id_of(first_post_id: str) -> str:
+    """A story is named after its smallest post id, so its id does not depend on ingest order."""
+    return "st-" + digest("story", first_post_id)[:12]
+
+
+def parse_iso(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
 
 
 def iso(date: dt.date | None) -> str | None:

@@ -1,4 +1,4 @@
-"""extract: a described Post -> the same Post with entity mentions (and, later, more).
+"""extract: a described Post -> the same Post with entity mentions and attributions.
 
 `Extractor` holds what extraction needs (the gazetteer and the recogniser),
 built once; `extract` is the per-post function.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from nkwatch.extract.attribute import Attributor
 from nkwatch.extract.recognise import Recogniser, select
 from nkwatch.gazetteer import Gazetteer
 from nkwatch.model import Post
@@ -18,6 +19,7 @@ class Extractor:
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
         self.recogniser = Recogniser(gazetteer)
+        self.attributor = Attributor(gazetteer)
 
     def extract(self, post: Post) -> Post:
         people = tuple(
@@ -26,5 +28,6 @@ class Extractor:
             )
         )
         candidates = select(self.recogniser.candidates(post.text, people))
-        mentions = resolve(post.text, candidates, self.gazetteer)
-        return dataclasses.replace(post, mentions=tuple(mentions))
+        mentions = tuple(resolve(post.text, candidates, self.gazetteer))
+        attributions = self.attributor.attribute(post.text, mentions)
+        return dataclasses.replace(post, mentions=mentions, attributions=attributions)

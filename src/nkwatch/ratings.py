@@ -1,0 +1,103 @@
+"""ratings: how far each outlet can be trusted, Admiralty style, with the reason.
+
+The grades ship as package data (`data/outlets.tsv`: reliability A-F and a
+reason per outlet or institute). A user who rates sources differently points
+NKWATCH_OUTLETS (or `--outlets`) at a table with the same columns: its rows
+replace the shipped rows with the same id and add the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from nkwatch.errors import MalformedInput
+from nkwatch.names import key_of
+from nkwatch.pkgdata import read_table
+
+GRADES = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+COLUMNS = ("id", "name", "aliases", "kind", "reliability", "reason")
+
+
+@dataclass(frozen=True)
+class Rating:
+    name: str
+    grade: str  # A-F
+    reason: str
+    kind: str = ""  # state-media | pro-dprk-abroad | defector-run | foreign-media | ...
+    country: str = ""
+
+    @property
+    def meaning(self) -> str:
+        return GRADES[self.grade]
+
+
+UNRATED = "F"
+
+
+class Ratings:
+    def __init__(self, rows: list[dict[str, str]]):
+        self.by_key: dict[str, Rating] = {}
+        for row in rows:
+            grade = (row.get("reliability") or UNRATED).upper()
+            rating = Rating(
+                row["name"],
+                grade if grade in GRADES else UNRATED,
+                row.get("reason") or "no reason given",
+                row.get("kind", ""),
+                row.get("country", ""),
+            )
+            names = [row["name"], *(row.get("aliases") or "").split("|")]
+            for name in names:
+                if name.strip():
+                    self.by_key[key_of(name)] = rating
+
+    @classmethod
+    def load(cls, override: str | Path | None = None) -> Ratings:
+        rows = {row["id"]: row for row in read_table("outlets.tsv")}
+        path = override or os.environ.get("NKWATCH_OUTLETS")
+        if path:
+            for row in read_override(Path(path)):
+                rows[row["id"]] = {**rows.get(row["id"], {}), **row}
+        return cls(list(rows.values()))
+
+    def rate(self, name: str) -> Rating:
+        """The rating of an outlet by any of its names; unknown outlets are F, with that reason."""
+        found = self.by_key.get(key_of(name))
+        if found:
+            return found
+        return Rating(name, UNRATED, "not in the outlet table; rate it there to grade it")
+
+    def canonical(self, name: str) -> str:
+        found = self.by_key.get(key_of(name))
+        return found.name if found else name
+
+
+def read_override(path: Path) -> list[dict[str, str]]:
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise MalformedInput(
+            f"cannot read the outlet table {path} ({exc.strerror}); fix NKWATCH_OUTLETS or --outlets"
+        ) from exc
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+    if not rows or not {"id", "name", "reliability"} <= set(rows[0]):
+        raise MalformedInput(
+            f"{path} is not an outlet table: it needs tab-separated columns id, name, reliability"
+            " (and optionally aliases, kind, country, reason)"
+        )
+    for n, row in enumerate(rows, start=2):
+        grade = (row.get("reliability") or "").strip().upper()
+        if grade not in GRADES:
+            raise MalformedInput(f"{path}, row {n}: reliability {grade!r} is not one of A-F")
+    return [{k: (v or "").strip() for k, v in row.items() if k} for row in rows]
