@@ -27,8 +27,11 @@ from nkwatch.pkgdata import read_lines
 SHINGLE = 3
 BANDS, ROWS = 50, 3  # P(candidate) is 0.75 at Jaccard 0.3, 0.96 at 0.4, 0.998 at 0.5
 NUM_PERM = BANDS * ROWS
+FACT_BANDS, FACT_ROWS = 8, 4  # over names and figures, to find retellings in other words
 MAX_CANDIDATES = 50
-RETELLING_FACTS = 20  # fewer names and figures than this and formulaic items look alike  # the most promising matches per new post, by shared bands
+RETELLING_FACTS = 12  # fewer names and figures than this and formulaic items look alike
+RETELLING_FIGURES = 4  # a retelling repeats the numbers; years do not count
+YEAR = re.compile(r"(?:19|20)\d\d")  # the most promising matches per new post, by shared bands
 
 WORD = re.compile(r"\w+")
 FACT = re.compile(r"(?<![\w.])(?:\d[\d,.]*\d|\d{2,}|[A-Z][\w'’-]*[a-z][\w'’-]*)")
@@ -37,6 +40,7 @@ COMMON = frozenset(w.lower() for w in read_lines("stopwords.txt"))
 
 SCHEME = "affine32"  # named, so stored band keys survive a datasketch upgrade
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations  # built once
+_FACT_PERMUTATIONS = MinHash(num_perm=FACT_BANDS * FACT_ROWS, seed=2, scheme=SCHEME).permutations
 
 
 @dataclass(frozen=True)
@@ -62,15 +66,25 @@ class Fingerprint:
 
     @cached_property
     def band_keys(self) -> list[int]:
-        """One 63-bit key per LSH band (band number mixed in, so one indexed column serves all)."""
-        m = MinHash(num_perm=NUM_PERM, permutations=_PERMUTATIONS, scheme=SCHEME)
-        m.update_batch([s.encode() for s in self.shingles])
-        values = np.asarray(m.hashvalues).reshape(BANDS, ROWS)
-        keys = []
-        for band, row in enumerate(values):
-            h = hashlib.blake2b(row.tobytes(), digest_size=8, person=band.to_bytes(2, "big"))
-            keys.append(int.from_bytes(h.digest(), "big") >> 1)
+        """LSH band keys, 63-bit, band number mixed in so that one indexed column serves all:
+        bands of the wording, and bands of the names and figures when there are enough of them."""
+        keys = lsh_keys(self.shingles, _PERMUTATIONS, BANDS, ROWS, 0)
+        if len(self.facts) >= RETELLING_FACTS:
+            keys += lsh_keys(self.facts, _FACT_PERMUTATIONS, FACT_BANDS, FACT_ROWS, BANDS)
         return keys
+
+
+def lsh_keys(
+    items: frozenset[str], permutations: object, bands: int, rows: int, first_band: int
+) -> list[int]:
+    m = MinHash(num_perm=bands * rows, permutations=permutations, scheme=SCHEME)
+    m.update_batch([s.encode() for s in items])
+    values = np.asarray(m.hashvalues).reshape(bands, rows)
+    keys = []
+    for band, row in enumerate(values, start=first_band):
+        h = hashlib.blake2b(row.tobytes(), digest_size=8, person=band.to_bytes(2, "big"))
+        keys.append(int.from_bytes(h.digest(), "big") >> 1)
+    return keys
 
 
 def facts_of(text: str) -> frozenset[str]:
@@ -122,7 +136,10 @@ def judge(a: Fingerprint, b: Fingerprint) -> Match | None:
             )
     if far:
         return None  # beyond this, a later post has to be a near-verbatim copy
-    if jaccard >= required_overlap(small) and fact_overlap >= 0.5:
+    bar = required_overlap(small)
+    if fact_overlap >= 0.85 and small >= 100:
+        bar -= 0.15  # the same names and figures throughout: a second translation rewords more
+    if jaccard >= bar and fact_overlap >= 0.5:
         return Match(
             "near-copy",
             jaccard,
@@ -132,8 +149,8 @@ def judge(a: Fingerprint, b: Fingerprint) -> Match | None:
     smaller_facts = min(a.facts, b.facts, key=len)
     if len(smaller_facts) >= RETELLING_FACTS and contained >= 0.15:
         kept = len(a.facts & b.facts) / len(smaller_facts)
-        figures = sum(1 for f in a.facts & b.facts if f[0].isdigit())
-        if kept >= 0.8 and figures >= 3:
+        figures = sum(1 for f in a.facts & b.facts if f[0].isdigit() and not YEAR.fullmatch(f))
+        if kept >= 0.8 and figures >= RETELLING_FIGURES:
             return Match(
                 "retelling",
                 kept,

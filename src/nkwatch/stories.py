@@ -3,7 +3,8 @@
 A version's *source* is where its information comes from once copies and
 citation chains collapse: the outlet it says it quotes (its first origin), else
 the one outlet its text relays ("KCNA reported..."), else the outlet that
-published it, else the site it was saved from. Versions with
+published it, else the site it was saved from; a version with none of these
+is a copy of the others, or an unknown origin when all lack them. Versions with
 the same source count once, so a Daily NK story and two blogs quoting it are
 one source; http and https or desktop and mobile copies of one page are one.
 
@@ -94,19 +95,25 @@ def site_of(address: str) -> str | None:
     return re.sub(r"^(?:www|m|mobile|amp)\.", "", host) or None
 
 
-def source_of(version: VersionRow, ratings: Ratings) -> str:
+def source_of(version: VersionRow, ratings: Ratings) -> str | None:
     if version.origins:
         return ratings.canonical(version.origins[0])
     if len(set(version.cited)) == 1:  # a post that only relays one outlet's report
         return ratings.canonical(version.cited[0])
     if version.publisher:
         return ratings.canonical(version.publisher)
-    site = site_of(version.url or version.source)
-    return site or f"unattributed ({version.source})"
+    return site_of(version.url or version.source)
+
+
+UNKNOWN = "unknown origin"
 
 
 def view(story_id: str, versions: list[VersionRow], ratings: Ratings) -> StoryView:
-    counts = Counter(source_of(v, ratings) for v in versions)
+    """A version that does not say where it comes from (a saved file with no outlet named)
+    is taken as a copy of the versions that do, not as a source of its own."""
+    counts = Counter(name for v in versions if (name := source_of(v, ratings)))
+    if not counts:
+        counts[UNKNOWN] = len(versions)
     sources = tuple(
         Source(name, ratings.rate(name), n)
         for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
