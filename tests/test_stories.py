@@ -121,9 +121,10 @@ def test_same_topic_different_events_stay_apart(fixture_db: Path) -> None:
         "Coal deliveries to the Pyongyang Thermal Power Complex fall short",
     ):
         assert len(stories[title].versions) == 1, title
-    assert stories["Mongolian party delegation arrives"] is not stories[
-        "Mongolian party delegation leaves"
-    ]
+    assert (
+        stories["Mongolian party delegation arrives"]
+        is not stories["Mongolian party delegation leaves"]
+    )
 
 
 def test_grades_come_with_reasons(fixture_db: Path) -> None:
@@ -154,9 +155,7 @@ def test_user_ratings_override_the_shipped_table(fixture_db: Path, tmp_path: Pat
     magnesia = stories["Magnesia clinker exports to China resume from Tanchon"]
     assert magnesia.credibility.code == "3"
     table.write_text("id\tname\treliability\nx\tX\tZ\n", encoding="utf-8")
-    result = CliRunner().invoke(
-        main, ["stories", "--db", str(fixture_db), "--outlets", str(table)]
-    )
+    result = CliRunner().invoke(main, ["stories", "--db", str(fixture_db), "--outlets", str(table)])
     assert result.exit_code == 1
     assert "reliability 'Z' is not one of A-F" in result.output
     assert "Traceback" not in result.output

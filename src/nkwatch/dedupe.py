@@ -126,8 +126,8 @@ def judge(a: Fingerprint, b: Fingerprint) -> Match | None:
             "excerpt", contained, f"{contained:.0%} of the shorter text is inside the longer"
         )
     if a.title and a.title == b.title and fact_overlap >= 0.5 and contained >= 0.3:
-        figures = [{f for f in x.facts if f[0].isdigit()} for x in (a, b)]
-        fewer, more = sorted(figures, key=len)
+        numbers = [{f for f in x.facts if f[0].isdigit()} for x in (a, b)]
+        fewer, more = sorted(numbers, key=len)
         if not far or (len(fewer) >= 2 and fewer <= more):  # a later re-post repeats the figures
             return Match(
                 "re-post",
