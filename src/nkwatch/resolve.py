@@ -81,7 +81,7 @@ def known(candidate: Candidate, gazetteer: Gazetteer) -> Entry | None:
     return None
 
 
-def unknown_id(etype: str, name: str) -> str:
+def unknown_id(etype: str, name: str, key_of: Callable[[str], str] = key_of) -> str:
     return f"{etype}:~{slug(key_of(name)) or slug(name)}"
 
 
@@ -113,7 +113,7 @@ def resolve(text: str, candidates: list[Candidate], gazetteer: Gazetteer) -> lis
                     c.start,
                     c.end,
                     name,
-                    unknown_id(c.type, name),
+                    unknown_id(c.type, name, gazetteer.keys.key_of),
                     c.extractor,
                 )
             )

@@ -25,6 +25,8 @@ from nkwatch.gazetteer import Gazetteer
 from nkwatch.model import Attribution, Document, Mention, Origin, Post, digest
 from nkwatch.names import key_of
 
+PRINTS_KEPT = 2_000
+
 
 @dataclass(frozen=True)
 class PostRow:
@@ -276,7 +278,7 @@ class SQLiteStore:
             "INSERT INTO post_prints (post_id, exact, indexed) VALUES (?,?,?)",
             (post_id, fp.exact, 0 if same else 1),
         )
-        self._prints[post_id] = fp
+        self._remember(post_id, fp)
         self.db.executemany(
             "INSERT OR IGNORE INTO story_links (post_a, post_b, kind, score, reason) VALUES (?,?,?,?,?)",
             [(other, post_id, kind, score, reason) for other, kind, score, reason in matches],
@@ -325,10 +327,15 @@ class SQLiteStore:
             text, published, title = self.db.execute(
                 "SELECT text, published, title FROM posts WHERE id = ?", (post_id,)
             ).fetchone()
-            if len(self._prints) > 20_000:
-                self._prints.clear()
-            fp = self._prints[post_id] = Fingerprint(text, parse_iso(published), title)
+            fp = Fingerprint(text, parse_iso(published), title)
+            self._remember(post_id, fp)
         return fp
+
+    def _remember(self, post_id: str, fp: Fingerprint) -> None:
+        """Keep recent fingerprints: a batch's posts are the likeliest matches of the next."""
+        if len(self._prints) >= PRINTS_KEPT:
+            self._prints.clear()
+        self._prints[post_id] = fp
 
     def _ensure_entity(self, m: Mention) -> None:
         entry = self.gazetteer.entries.get(m.entity_id) if self.gazetteer else None

@@ -12,6 +12,7 @@ from nkwatch.extract.attribute import Attributor
 from nkwatch.extract.recognise import Recogniser, select
 from nkwatch.gazetteer import Gazetteer
 from nkwatch.model import Post
+from nkwatch.names import tokens
 from nkwatch.resolve import resolve
 
 
@@ -27,7 +28,8 @@ class Extractor:
                 [*post.authors, *post.translators, *(o.author for o in post.origins if o.author)]
             )
         )
-        candidates = select(self.recogniser.candidates(post.text, people))
+        words = tokens(post.text)
+        candidates = select(self.recogniser.candidates(post.text, people, words))
         mentions = tuple(resolve(post.text, candidates, self.gazetteer))
-        attributions = self.attributor.attribute(post.text, mentions)
+        attributions = self.attributor.attribute(post.text, mentions, words)
         return dataclasses.replace(post, mentions=mentions, attributions=attributions)

@@ -37,6 +37,11 @@ INNER_POSSESSIVES = frozenset({"People", "Women", "Children", "Men", "Farmers", 
 RANK = {"pattern": 1, "context": 2, "gazetteer": 3, "byline": 3, "list": 4}
 
 
+DASH_DIGIT = re.compile(r"-\d")
+NON_SPACE = re.compile(r"\S+")
+PLAIN_NAME_WORD = re.compile(r"^[A-Z][a-z'’-]+$|^[A-Z]\.$")
+
+
 @dataclass(frozen=True)
 class Candidate:
     start: int
@@ -124,13 +129,18 @@ class Recogniser:
 
     # -- candidates -----------------------------------------------------------------
 
-    def candidates(self, text: str, people: tuple[str, ...] = ()) -> list[Candidate]:
-        words = tokens(text)
+    def candidates(
+        self,
+        text: str,
+        people: tuple[str, ...] = (),
+        words: list[tuple[str, int, int]] | None = None,
+    ) -> list[Candidate]:
+        words = tokens(text) if words is None else words
         keys = [self.gazetteer.keys.fold(w) for w, _, _ in words]
         found = [
             Candidate(h.start, h.end, h.entry.type, h.entry.name, "gazetteer", h.entry)
             for h in self.gazetteer.find(text, words, keys)
-            if not (h.entry.type == "place" and re.match(r"-\d", text[h.end : h.end + 2]))
+            if not (h.entry.type == "place" and DASH_DIGIT.match(text, h.end))
         ]
         titles = quoted_titles(text)
         for m in CHUNK.finditer(text):
@@ -147,9 +157,9 @@ class Recogniser:
 
     def classify_chunk(self, text: str, offset: int, chunk: str) -> list[Candidate]:
         """Typed candidates inside one capitalised chunk of text."""
-        spans = [(m.group(), offset + m.start()) for m in re.finditer(r"\S+", chunk)]
+        spans = [(m.group(), offset + m.start()) for m in NON_SPACE.finditer(chunk)]
         for i, (w, s) in enumerate(spans):
-            if re.search(r"['’]s$", w) and w[:-2] not in INNER_POSSESSIVES:
+            if w.endswith(("'s", "’s")) and w[:-2] not in INNER_POSSESSIVES:
                 # a possessive ends a name: "Pyongyang's Ansan-1-dong" is two names
                 rest = spans[i + 1 :]
                 head = (
@@ -229,9 +239,7 @@ class Recogniser:
         )
         if korean:
             return [Candidate(start, end, "person", text[start:end], "pattern")]
-        plain = 2 <= len(words) <= 4 and all(
-            re.match(r"^[A-Z][a-z'’-]+$|^[A-Z]\.$", w) for w in words
-        )
+        plain = 2 <= len(words) <= 4 and all(PLAIN_NAME_WORD.match(w) for w in words)
         if plain and (title or self.after_person.match(after)):
             return [Candidate(start, end, "person", text[start:end], "context")]
         return []
