@@ -18,6 +18,7 @@ demo: $(BIN)/nkwatch
 	$(BIN)/nkwatch posts --db demo.db
 	$(BIN)/nkwatch entities --type facility --limit 10 --db demo.db
 	$(BIN)/nkwatch entity "Kim Chaek Iron and Steel Complex" --db demo.db
+	$(BIN)/nkwatch stories --min-versions 2 --db demo.db
 
 test: $(BIN)/nkwatch lint
 	$(BIN)/pytest -q

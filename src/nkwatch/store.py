@@ -126,6 +126,7 @@ class SQLiteStore:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA cache_size=-65536")  # 64 MB of pages: the LSH index stays hot
             self.migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(
