@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from nkwatch import Pipeline
 from nkwatch.model import Post
 from nkwatch.names import fold, key_of
 
@@ -107,3 +108,19 @@ def test_short_reference_to_a_known_facility(pipeline) -> None:  # type: ignore[
         pipeline, "Work sped up at the Kim Chaek complex. The Pyongyang factory was idle."
     )
     assert found == {("facility", "Kim Chaek Iron and Steel Complex"), ("place", "Pyongyang")}
+
+
+def test_generic_bodies_take_their_owner(pipeline: Pipeline) -> None:
+    assert pipeline.extractor is not None
+    text = (
+        "A spokesperson for the Foreign Ministry of the Democratic People's Republic of Korea "
+        "met the general secretary of the Central Committee of the Communist Party of Vietnam."
+    )
+    mentions = pipeline.extractor.extract(Post("d", 0, "t.txt", text)).mentions
+    assert [(m.text, m.entity_id) for m in mentions][:1] == [
+        ("Foreign Ministry of the Democratic People's Republic of Korea", "organization:mofa")
+    ]
+    vietnam = mentions[1]
+    assert vietnam.text == "Central Committee of the Communist Party of Vietnam"
+    assert vietnam.entity_id != "organization:wpk-cc"  # not the Korean party's committee
+    assert len(mentions) == 2  # the owners are inside the names, not mentions of their own

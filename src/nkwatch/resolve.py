@@ -20,6 +20,7 @@ from nkwatch.extract.recognise import Candidate
 from nkwatch.gazetteer import Entry, Gazetteer
 from nkwatch.model import Mention
 from nkwatch.names import display, key_of, slug
+from nkwatch.pkgdata import read_lines
 
 ADMIN_SUFFIX = re.compile(r"\s+(?:City|Province|County|District|Special City)$")
 ACRONYM_AFTER = re.compile(r"^\s*[\(\[]\s*([A-Z][A-Za-z]{1,7})\s*[\)\]]")
@@ -117,8 +118,57 @@ def resolve(text: str, candidates: list[Candidate], gazetteer: Gazetteer) -> lis
                     c.extractor,
                 )
             )
+    mentions = join_owners(text, mentions, gazetteer)
     mentions = join_short_forms(mentions, gazetteer.keys.key_of)
     return join_defined_aliases(text, mentions)
+
+
+GENERIC_BODIES = frozenset(key_of(n) for n in read_lines("generic_bodies.txt"))
+OF_OWNER = re.compile(r" of (?:the )?")
+
+
+def join_owners(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> list[Mention]:
+    """'Central Committee' + ' of the ' + 'Communist Party of Vietnam' is one organization:
+    a generic body takes its owner into its name, and the owner is not a mention of its own."""
+    out: list[Mention] = []
+    i = 0
+    while i < len(mentions):
+        m = mentions[i]
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        link = OF_OWNER.match(text, m.end) if nxt else None
+        if (
+            nxt is not None
+            and link is not None
+            and link.end() == nxt.start
+            and m.type == "organization"
+            and gazetteer.keys.key_of(m.text.removeprefix("the ")) in GENERIC_BODIES
+            and nxt.type in ("organization", "place")
+        ):
+            surface = text[m.start : nxt.end]
+            name = display(surface)
+            entry = gazetteer.lookup(name, "organization") or gazetteer.lookup(
+                f"{display(m.text)} of {nxt.name}", "organization"
+            )
+            out.append(
+                Mention(
+                    surface,
+                    "organization",
+                    m.start,
+                    nxt.end,
+                    entry.name if entry else name,
+                    entry.id
+                    if entry
+                    else unknown_id(
+                        "organization", f"{display(m.text)} of {nxt.name}", gazetteer.keys.key_of
+                    ),
+                    m.extractor,
+                )
+            )
+            i += 2
+            continue
+        out.append(m)
+        i += 1
+    return out
 
 
 def join_short_forms(
