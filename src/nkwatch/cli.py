@@ -13,12 +13,12 @@ from typing import Any
 import click
 
 from nkwatch.errors import NkwatchError
-from nkwatch.export import post_record
+from nkwatch.export import post_record, story_record
 from nkwatch.pipeline import Pipeline, extract_paths, ingest_paths
 from nkwatch.ratings import Ratings
 from nkwatch.read import MAX_BYTES, ReadFailure
 from nkwatch.store import SQLiteStore, open_store
-from nkwatch.stories import StoryView, view, views
+from nkwatch.stories import view, views
 
 DEFAULT_DB = "nkwatch.db"
 
@@ -291,37 +291,6 @@ def stories(fmt: str, limit: int | None, min_versions: int, outlets: Path | None
             )
     if not found:
         click.echo("no stories match", err=True)
-
-
-def story_record(story: StoryView) -> dict[str, Any]:
-    return {
-        "id": story.id,
-        "title": story.title,
-        "earliest": story.earliest,
-        "first_outlet": story.first_outlet,
-        "versions": len(story.versions),
-        "independent_sources": len(story.sources),
-        "posts": [{"source": v.source, "post": v.index, "id": v.post_id} for v in story.versions],
-        "sources": [
-            {
-                "name": s.name,
-                "reliability": s.rating.grade,
-                "reason": s.rating.reason,
-                "versions": s.versions,
-            }
-            for s in story.sources
-        ],
-        "reliability": {
-            "grade": story.reliability.code,
-            "meaning": story.reliability.meaning,
-            "reasons": list(story.reliability.reasons),
-        },
-        "credibility": {
-            "grade": int(story.credibility.code),
-            "meaning": story.credibility.meaning,
-            "reasons": list(story.credibility.reasons),
-        },
-    }
 
 
 @main.command()

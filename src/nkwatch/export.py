@@ -1,10 +1,11 @@
-"""export: posts and entities as JSON-ready dicts (the extraction contract lives here)."""
+"""export: posts and stories as JSON-ready dicts (the contracts in docs/contract.md live here)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from nkwatch.model import Post
+from nkwatch.stories import StoryView
 
 
 def post_record(post: Post) -> dict[str, Any]:
@@ -58,4 +59,36 @@ def post_record(post: Post) -> dict[str, Any]:
             {"text": d.text, "date": d.date.isoformat(), "start": d.start, "end": d.end}
             for d in post.dates
         ],
+    }
+
+
+def story_record(story: StoryView) -> dict[str, Any]:
+    """One story in the `nkwatch stories --format jsonl` shape."""
+    return {
+        "id": story.id,
+        "title": story.title,
+        "earliest": story.earliest,
+        "first_outlet": story.first_outlet,
+        "versions": len(story.versions),
+        "independent_sources": len(story.sources),
+        "posts": [{"source": v.source, "post": v.index, "id": v.post_id} for v in story.versions],
+        "sources": [
+            {
+                "name": s.name,
+                "reliability": s.rating.grade,
+                "reason": s.rating.reason,
+                "versions": s.versions,
+            }
+            for s in story.sources
+        ],
+        "reliability": {
+            "grade": story.reliability.code,
+            "meaning": story.reliability.meaning,
+            "reasons": list(story.reliability.reasons),
+        },
+        "credibility": {
+            "grade": int(story.credibility.code),
+            "meaning": story.credibility.meaning,
+            "reasons": list(story.credibility.reasons),
+        },
     }
