@@ -5,9 +5,10 @@ thin layer over the same functions.
 """
 
 from nkwatch.errors import NkwatchError
-from nkwatch.model import Document, Entity, Mention, Origin, Post, Quantity, Story
+from nkwatch.model import Document, Entity, Mention, Origin, Post, Quantity
 from nkwatch.pipeline import Pipeline, extract_paths, ingest_paths
 from nkwatch.store import Store, open_store
+from nkwatch.stories import StoryView
 
 __all__ = [
     "Document",
@@ -19,7 +20,7 @@ __all__ = [
     "Post",
     "Quantity",
     "Store",
-    "Story",
+    "StoryView",
     "extract_paths",
     "ingest_paths",
     "open_store",

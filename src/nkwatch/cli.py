@@ -14,6 +14,7 @@ import click
 
 from nkwatch.errors import NkwatchError
 from nkwatch.export import post_record, story_record
+from nkwatch.model import Attribution
 from nkwatch.pipeline import Pipeline, extract_paths, ingest_paths
 from nkwatch.ratings import Ratings
 from nkwatch.read import MAX_BYTES, ReadFailure
@@ -274,12 +275,9 @@ def stories(fmt: str, limit: int | None, min_versions: int, outlets: Path | None
     ratings = Ratings.load(outlets)
     if limit is None and fmt == "table":
         limit = 50
-    ids = store.story_ids() if min_versions > 1 or limit is None else store.story_ids(limit)
+    ids = store.story_ids(limit, min_versions)
     order = {sid: n for n, sid in enumerate(ids)}
-    found = sorted(
-        (v for v in views(store.story_versions(ids), ratings) if len(v.versions) >= min_versions),
-        key=lambda v: order[v.id],
-    )[:limit]
+    found = sorted(views(store.story_versions(ids), ratings), key=lambda v: order[v.id])
     for story in found:
         if fmt == "jsonl":
             click.echo(json.dumps(story_record(story), ensure_ascii=False))
@@ -330,7 +328,9 @@ def story(ref: str, outlets: Path | None, db: Path) -> None:
         click.echo(f"      chain: {chain(v.publisher, v.origins, post.attributions)}")
 
 
-def chain(publisher: str | None, origins: tuple[str, ...], attributions: tuple[Any, ...]) -> str:
+def chain(
+    publisher: str | None, origins: tuple[str, ...], attributions: tuple[Attribution, ...]
+) -> str:
     """'NK Econ Watch quoting Daily NK citing a source in North Pyongan Province [anonymous-source]'."""
     links = [publisher or "this post"]
     links += [f"quoting {o}" for o in origins if o != publisher]

@@ -21,7 +21,7 @@ from functools import cached_property
 import numpy as np
 from datasketch import MinHash
 
-from nkwatch.names import fold, strip_marks
+from nkwatch.names import Keys, strip_marks
 from nkwatch.pkgdata import read_lines
 
 SHINGLE = 3
@@ -39,6 +39,7 @@ SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”]\s+|\n)\s*([A-Z][\w'’-]*)")
 COMMON = frozenset(w.lower() for w in read_lines("stopwords.txt"))
 
 SCHEME = "affine32"  # named, so stored band keys survive a datasketch upgrade
+_KEYS = Keys()  # names recur across posts: fold each word once
 _PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME).permutations  # built once
 _FACT_PERMUTATIONS = MinHash(num_perm=FACT_BANDS * FACT_ROWS, seed=2, scheme=SCHEME).permutations
 
@@ -91,7 +92,7 @@ def facts_of(text: str) -> frozenset[str]:
     """Names and figures a post states: capitalised words not opening a sentence, and numbers."""
     openers = {m.start(1) for m in SENTENCE_START.finditer(text)}
     return frozenset(
-        fold(m.group().replace(",", ""))
+        _KEYS.fold(m.group().replace(",", ""))
         for m in FACT.finditer(text)
         if m.start() not in openers and m.group().lower() not in COMMON
     )

@@ -126,13 +126,3 @@ class Entity:
     type: str
     aliases: tuple[str, ...] = ()
     info: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
-
-
-@dataclass(frozen=True)
-class Story:
-    """Posts that tell the same story: re-posts, translations, syndicated copies."""
-
-    id: str
-    post_ids: tuple[str, ...]
-    earliest: dt.date | None
-    first_outlet: str | None

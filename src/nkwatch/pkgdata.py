@@ -9,7 +9,10 @@ from importlib import resources
 
 def read_lines(name: str) -> list[str]:
     """The non-comment, non-blank lines of a data file."""
-    text = resources.files("nkwatch").joinpath("data", name).read_text("utf-8")
+    return data_lines(resources.files("nkwatch").joinpath("data", name).read_text("utf-8"))
+
+
+def data_lines(text: str) -> list[str]:
     return [
         ln.strip() for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")
     ]
@@ -17,9 +20,13 @@ def read_lines(name: str) -> list[str]:
 
 def read_table(name: str) -> list[dict[str, str]]:
     """A tab-separated data file with a header row, '#' lines skipped."""
-    lines = read_lines(name)
+    return parse_table(read_lines(name))
+
+
+def parse_table(lines: list[str]) -> list[dict[str, str]]:
+    """Rows of a tab-separated table whose first line is the header; cells stripped."""
     return [
-        {k: (v or "").strip() for k, v in row.items()}
+        {k: (v or "").strip() for k, v in row.items() if k}
         for row in csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
     ]
 

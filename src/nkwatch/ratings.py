@@ -8,14 +8,13 @@ replace the shipped rows with the same id and add the others.
 
 from __future__ import annotations
 
-import csv
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from nkwatch.errors import MalformedInput
 from nkwatch.names import key_of
-from nkwatch.pkgdata import read_table
+from nkwatch.pkgdata import data_lines, parse_table, read_table
 
 GRADES = {
     "A": "completely reliable",
@@ -25,7 +24,6 @@ GRADES = {
     "E": "unreliable",
     "F": "reliability cannot be judged",
 }
-COLUMNS = ("id", "name", "aliases", "kind", "reliability", "reason")
 
 
 @dataclass(frozen=True)
@@ -89,15 +87,14 @@ def read_override(path: Path) -> list[dict[str, str]]:
         raise MalformedInput(
             f"cannot read the outlet table {path} ({exc.strerror}); fix NKWATCH_OUTLETS or --outlets"
         ) from exc
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
-    rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+    rows = parse_table(data_lines(text))
     if not rows or not {"id", "name", "reliability"} <= set(rows[0]):
         raise MalformedInput(
             f"{path} is not an outlet table: it needs tab-separated columns id, name, reliability"
             " (and optionally aliases, kind, country, reason)"
         )
     for n, row in enumerate(rows, start=2):
-        grade = (row.get("reliability") or "").strip().upper()
+        grade = row.get("reliability", "").upper()
         if grade not in GRADES:
             raise MalformedInput(f"{path}, row {n}: reliability {grade!r} is not one of A-F")
-    return [{k: (v or "").strip() for k, v in row.items() if k} for row in rows]
+    return rows

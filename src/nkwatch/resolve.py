@@ -145,9 +145,9 @@ def join_owners(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> lis
             and nxt.type in ("organization", "place")
         ):
             surface = text[m.start : nxt.end]
-            name = display(surface)
-            entry = gazetteer.lookup(name, "organization") or gazetteer.lookup(
-                f"{display(m.text)} of {nxt.name}", "organization"
+            owned = f"{display(m.text)} of {nxt.name}"  # the owner under its canonical name
+            entry = gazetteer.lookup(display(surface), "organization") or gazetteer.lookup(
+                owned, "organization"
             )
             out.append(
                 Mention(
@@ -155,12 +155,8 @@ def join_owners(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> lis
                     "organization",
                     m.start,
                     nxt.end,
-                    entry.name if entry else name,
-                    entry.id
-                    if entry
-                    else unknown_id(
-                        "organization", f"{display(m.text)} of {nxt.name}", gazetteer.keys.key_of
-                    ),
+                    entry.name if entry else display(surface),
+                    entry.id if entry else unknown_id("organization", owned, gazetteer.keys.key_of),
                     m.extractor,
                 )
             )

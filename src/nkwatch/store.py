@@ -92,6 +92,7 @@ class Store(Protocol):
     def entities(self, etype: str | None = None, limit: int | None = None) -> list[EntityRow]: ...
     def dossier(self, name: str) -> Dossier: ...
     def story_of(self, post_id: str) -> str | None: ...
+    def story_ids(self, limit: int | None = None, min_versions: int = 1) -> list[str]: ...
     def story_versions(self, story_ids: list[str] | None = None) -> list[VersionRow]: ...
     def find_story(self, ref: str) -> str: ...
     def close(self) -> None: ...
@@ -135,8 +136,7 @@ class SQLiteStore:
 
     def migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version and version < 3:
-            self._backfill_stories = True
+        backfill = 0 < version < 3  # posts stored before stories existed
         for number, sql in migrations():
             if number > version:
                 self.db.execute("BEGIN")
@@ -149,7 +149,7 @@ class SQLiteStore:
                 except Exception:
                     self.db.execute("ROLLBACK")
                     raise
-        if getattr(self, "_backfill_stories", False):  # posts stored before stories existed
+        if backfill:
             self.db.execute("BEGIN IMMEDIATE")
             rows = self.db.execute(
                 "SELECT id, text, published, title FROM posts ORDER BY published, id"
@@ -572,19 +572,19 @@ class SQLiteStore:
                 return str(row[0])
         raise NotFound(f"no story or post {ref!r}; list stories with 'nkwatch stories'")
 
-    def story_ids(self, limit: int | None = None) -> list[str]:
-        """Story ids, the story with the newest version first."""
+    def story_ids(self, limit: int | None = None, min_versions: int = 1) -> list[str]:
+        """Ids of stories with at least `min_versions` versions, the newest story first."""
         sql = (
             "SELECT s.story_id FROM story_members s JOIN posts p ON p.id = s.post_id"
-            " GROUP BY s.story_id ORDER BY max(p.published) DESC NULLS LAST, s.story_id"
+            " GROUP BY s.story_id HAVING count(*) >= ?"
+            " ORDER BY max(p.published) DESC NULLS LAST, s.story_id"
             + (f" LIMIT {int(limit)}" if limit else "")
         )
-        return [r[0] for r in self.db.execute(sql)]
+        return [r[0] for r in self.db.execute(sql, (min_versions,))]
 
     def story_versions(self, story_ids: list[str] | None = None) -> list[VersionRow]:
         """The versions of the given stories (all stories when None), oldest first in each."""
         where = " WHERE 1"
-        args: list[str] = []
         if story_ids is not None:
             self.db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (id TEXT PRIMARY KEY)")
             self.db.execute("DELETE FROM wanted")
@@ -596,34 +596,30 @@ class SQLiteStore:
         for post_id, name in self.db.execute(
             "SELECT o.post_id, o.name FROM origins o JOIN story_members s ON s.post_id = o.post_id"
             + where
-            + " ORDER BY o.post_id, o.seq",
-            args,
+            + " ORDER BY o.post_id, o.seq"
         ):
             origins.setdefault(post_id, []).append(name)
         cited: dict[str, list[str]] = {}
         for post_id, name in self.db.execute(
-            "SELECT DISTINCT a.post_id, a.source FROM attributions a"
+            "SELECT a.post_id, a.source FROM attributions a"
             " JOIN story_members s ON s.post_id = a.post_id"
             + where
             + " AND a.kind IN ('state-media', 'pro-dprk-media', 'defector-media', 'foreign-media',"
-            " 'research-institute') ORDER BY a.post_id, a.start",
-            args,
+            " 'research-institute') GROUP BY a.post_id, a.source ORDER BY a.post_id, min(a.start)"
         ):
             cited.setdefault(post_id, []).append(name)
         links: dict[str, tuple[str, str]] = {}
         for post_b, kind, reason in self.db.execute(
             "SELECT l.post_b, l.kind, l.reason FROM story_links l"
-            " JOIN story_members s ON s.post_id = l.post_b" + where + " ORDER BY l.score",
-            args,
+            " JOIN story_members s ON s.post_id = l.post_b" + where + " ORDER BY l.score"
         ):
-            links[post_b] = (kind, reason)
+            links[post_b] = (kind, reason)  # the strongest match is read last and kept
         rows = self.db.execute(
             "SELECT s.story_id, p.id, p.source, p.idx, p.title, p.published, d.outlet, d.url"
             " FROM story_members s JOIN posts p ON p.id = s.post_id"
             " JOIN documents d ON d.id = p.document_id"
             + where
-            + " ORDER BY s.story_id, p.published NULLS LAST, p.id",
-            args,
+            + " ORDER BY s.story_id, p.published NULLS LAST, p.id"
         ).fetchall()
         return [
             VersionRow(
