@@ -1,20 +1,23 @@
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from nkwatch import ingest_paths, open_store
+from nkwatch.dedupe import StoryAssigner
+from nkwatch.pipeline import store_batch
 from nkwatch.errors import NotFound, StoreError
 from nkwatch.model import Post
+from nkwatch.ratings import Ratings
 from nkwatch.read import read_file
+from nkwatch.views import dossier
 
 from .conftest import SAMPLES
 
 
 def test_ingest_is_idempotent(tmp_path: Path, pipeline) -> None:  # type: ignore[no-untyped-def]
-    store = open_store(tmp_path / "kb.db", pipeline.gazetteer)
+    store = open_store(tmp_path / "kb.db", write=True)
     first = ingest_paths([SAMPLES], store, pipeline)
     counts = store.stats()
     second = ingest_paths([SAMPLES], store, pipeline)
@@ -24,21 +27,21 @@ def test_ingest_is_idempotent(tmp_path: Path, pipeline) -> None:  # type: ignore
 
 
 def test_failed_batch_writes_nothing(tmp_path: Path, pipeline) -> None:  # type: ignore[no-untyped-def]
-    store = open_store(tmp_path / "kb.db", pipeline.gazetteer)
+    store = open_store(tmp_path / "kb.db", write=True)
     [doc] = read_file(SAMPLES / "articles" / "pyongyang-socks.txt")
     good = pipeline.posts(doc)
     clash = [
         good[0],
         Post(doc.id, 0, doc.source, "same index twice"),
     ]  # violates UNIQUE(document, idx)
-    with pytest.raises(sqlite3.IntegrityError):
-        store.add_documents([(doc, clash)])
+    with pytest.raises(StoreError, match="failed"):
+        store_batch(store, [(doc, clash)], pipeline, StoryAssigner())
     assert store.stats()["documents"] == 0 and store.stats()["posts"] == 0
-    assert store.add_documents([(doc, good)]) == (1, 1)
+    assert store_batch(store, [(doc, good)], pipeline, StoryAssigner()) == (1, 1)
 
 
 def test_queries(tmp_path: Path, pipeline) -> None:  # type: ignore[no-untyped-def]
-    store = open_store(tmp_path / "kb.db", pipeline.gazetteer)
+    store = open_store(tmp_path / "kb.db", write=True)
     ingest_paths([SAMPLES], store, pipeline)
     daily = store.posts(outlet="Daily NK")
     assert daily and all("Daily NK" in r.outlets for r in daily)
@@ -46,9 +49,9 @@ def test_queries(tmp_path: Path, pipeline) -> None:  # type: ignore[no-untyped-d
     assert dated and all(r.published >= "2021-01-01" for r in dated)  # type: ignore[operator]
     post = store.post(daily[0].id)
     assert post.mentions and post.origins[0].name == "Daily NK"
-    dossier = store.dossier("Kimchaek Iron and Steel Works")
-    assert dossier.entity.name == "Kim Chaek Iron and Steel Complex"
-    assert dossier.info["place"] == "Chongjin" and dossier.posts
+    found = dossier(store, "Kimchaek Iron and Steel Works", Ratings.load())
+    assert found.entity.name == "Kim Chaek Iron and Steel Complex"
+    assert found.entity.info["place"] == "Chongjin" and found.posts
     with pytest.raises(NotFound):
         store.post("nope")
 

@@ -16,7 +16,8 @@ from nkwatch.dedupe import Fingerprint, judge
 from nkwatch.pipeline import ingest_paths
 from nkwatch.ratings import Ratings
 from nkwatch.store import open_store
-from nkwatch.stories import StoryView, views
+from nkwatch.model import Story
+from nkwatch.stories import views
 
 from .conftest import ROOT
 
@@ -24,7 +25,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "stories"
 
 
 def ingest(db: Path, paths: list[Path], pipeline: Pipeline) -> None:
-    store = open_store(db, pipeline.gazetteer)
+    store = open_store(db, write=True)
     try:
         report = ingest_paths(paths, store, pipeline)
         assert not report.failures
@@ -32,7 +33,7 @@ def ingest(db: Path, paths: list[Path], pipeline: Pipeline) -> None:
         store.close()
 
 
-def all_stories(db: Path, ratings: Ratings | None = None) -> list[StoryView]:
+def all_stories(db: Path, ratings: Ratings | None = None) -> list[Story]:
     store = open_store(db)
     try:
         return views(store.story_versions(), ratings or Ratings.load())
@@ -40,12 +41,12 @@ def all_stories(db: Path, ratings: Ratings | None = None) -> list[StoryView]:
         store.close()
 
 
-def by_title(stories: list[StoryView]) -> dict[str, StoryView]:
+def by_title(stories: list[Story]) -> dict[str, Story]:
     """Each story under the title of every one of its versions."""
     return {v.title: s for s in stories for v in s.versions if v.title}
 
 
-def partition(stories: list[StoryView]) -> set[frozenset[tuple[str, int]]]:
+def partition(stories: list[Story]) -> set[frozenset[tuple[str, int]]]:
     return {frozenset((v.source, v.index) for v in s.versions) for s in stories}
 
 
@@ -221,24 +222,23 @@ def test_cli_story_shows_versions_chain_and_grades(fixture_db: Path) -> None:
     assert missing.exit_code == 1 and "no story or post" in missing.output
 
 
-def test_stores_from_before_stories_are_grouped_when_opened(
-    tmp_path: Path, pipeline: Pipeline, fixture_db: Path
+def test_stores_of_the_previous_release_are_migrated_not_rewritten_on_read(
+    tmp_path: Path, fixture_db: Path
 ) -> None:
     db = tmp_path / "old.db"
     shutil.copy(fixture_db, db)
-    con = sqlite3.connect(db)
-    for table in (
-        "post_prints",
-        "story_bands",
-        "story_members",
-        "story_links",
-        "story_aliases",
-        "attributions",
-    ):
-        con.execute(f"DROP TABLE {table}")
-    con.execute("PRAGMA user_version = 2")
+    con = sqlite3.connect(db)  # as the release before tracked migrations left it
+    con.execute("DROP TABLE alembic_version")
+    con.execute("DROP TABLE kb_meta")
+    con.execute("PRAGMA user_version = 3")
     con.commit()
     con.close()
+    before = db.read_bytes()
+    runner = CliRunner()
+    refused = runner.invoke(main, ["stories", "--db", str(db)])
+    assert refused.exit_code == 1 and "nkwatch migrate" in refused.output
+    assert db.read_bytes() == before  # reading never writes
+    assert runner.invoke(main, ["migrate", "--db", str(db)]).exit_code == 0
     assert partition(all_stories(db)) == partition(all_stories(fixture_db))
 
 

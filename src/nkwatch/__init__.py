@@ -5,10 +5,9 @@ thin layer over the same functions.
 """
 
 from nkwatch.errors import NkwatchError
-from nkwatch.model import Document, Entity, Mention, Origin, Post, Quantity
+from nkwatch.model import Document, Entity, Mention, Origin, Post, Quantity, Story
 from nkwatch.pipeline import Pipeline, extract_paths, ingest_paths
 from nkwatch.store import Store, open_store
-from nkwatch.stories import StoryView
 
 __all__ = [
     "Document",
@@ -20,7 +19,7 @@ __all__ = [
     "Post",
     "Quantity",
     "Store",
-    "StoryView",
+    "Story",
     "extract_paths",
     "ingest_paths",
     "open_store",

@@ -8,20 +8,18 @@ import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from nkwatch.errors import NkwatchError
-from nkwatch.export import post_record, story_record
-from nkwatch.model import Attribution
-from nkwatch.pipeline import Pipeline, extract_paths, ingest_paths
-from nkwatch.ratings import Ratings
-from nkwatch.read import MAX_BYTES, ReadFailure
-from nkwatch.store import SQLiteStore, open_store
-from nkwatch.stories import view, views
+from nkwatch.read import MAX_BYTES
+
+if TYPE_CHECKING:  # the commands import what they use, so `nkwatch --help` starts at once
+    from nkwatch.store import Store
 
 DEFAULT_DB = "nkwatch.db"
+ENTITY_TYPES = ["facility", "organization", "person", "place", "outlet", "product"]
 
 
 def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -31,8 +29,7 @@ def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
         envvar="NKWATCH_DB",
         default=DEFAULT_DB,
         show_default=True,
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="The knowledge base file (also NKWATCH_DB).",
+        help="The knowledge base: a file, or postgresql://USER@HOST:PORT/DBNAME (also NKWATCH_DB).",
     )(f)
 
 
@@ -64,12 +61,11 @@ def clean_errors(f: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def existing_store(db: Path, pipeline: Pipeline | None = None) -> SQLiteStore:
-    if not db.exists():
-        raise NkwatchError(
-            f"no knowledge base at {db}; run 'nkwatch ingest PATH' first or pass --db"
-        )
-    return open_store(db, pipeline.gazetteer if pipeline else None)
+def existing_store(db: str) -> Store:
+    """The knowledge base opened for reading: never created, never changed."""
+    from nkwatch.store import open_store
+
+    return open_store(db)
 
 
 def parse_day(value: str | None) -> dt.date | None:
@@ -94,10 +90,13 @@ def main() -> None:
 )
 @db_option
 @clean_errors
-def ingest(paths: tuple[Path, ...], max_bytes: int, db: Path) -> None:
+def ingest(paths: tuple[Path, ...], max_bytes: int, db: str) -> None:
     """Read documents (files or folders) into the knowledge base."""
+    from nkwatch.pipeline import Pipeline, ingest_paths
+    from nkwatch.store import open_store
+
     pipeline = Pipeline()
-    store = open_store(db, pipeline.gazetteer)
+    store = open_store(db, write=True)
     shown = sys.stderr.isatty()
 
     def progress(source: str) -> None:
@@ -130,6 +129,10 @@ def ingest(paths: tuple[Path, ...], max_bytes: int, db: Path) -> None:
 @clean_errors
 def extract(paths: tuple[Path, ...], fmt: str, max_bytes: int) -> None:
     """Run the per-document stages and print the posts; nothing is stored."""
+    from nkwatch.export import post_record
+    from nkwatch.pipeline import Pipeline, extract_paths
+    from nkwatch.read import ReadFailure
+
     failures, printed = 0, 0
     for item in extract_paths(list(paths), Pipeline(), max_bytes):
         if isinstance(item, ReadFailure):
@@ -157,7 +160,7 @@ def extract(paths: tuple[Path, ...], fmt: str, max_bytes: int) -> None:
 @click.option("--limit", type=int, default=50, show_default=True)
 @db_option
 @clean_errors
-def posts(since: str | None, until: str | None, outlet: str | None, limit: int, db: Path) -> None:
+def posts(since: str | None, until: str | None, outlet: str | None, limit: int, db: str) -> None:
     """List stored posts, newest first."""
     store = existing_store(db)
     rows = store.posts(parse_day(since), parse_day(until), outlet, limit)
@@ -174,10 +177,14 @@ def posts(since: str | None, until: str | None, outlet: str | None, limit: int, 
 @click.argument("post_id")
 @db_option
 @clean_errors
-def show(post_id: str, db: Path) -> None:
+@outlets_option
+def show(post_id: str, db: str, outlets: Path | None) -> None:
     """Show one post: its metadata, text and the entities it names."""
-    store = existing_store(db)
-    post = store.post(post_id)
+    from nkwatch.ratings import Ratings
+    from nkwatch.views import post_view
+
+    shown = post_view(existing_store(db), post_id, Ratings.load(outlets))
+    post = shown.post
     click.echo(f"{post.title or '(untitled)'}")
     click.echo(f"  id:        {post.id}")
     click.echo(f"  source:    {post.source}")
@@ -192,11 +199,10 @@ def show(post_id: str, db: Path) -> None:
     if post.mentions:
         names = sorted({(m.type, m.name) for m in post.mentions})
         click.echo("  entities:  " + "; ".join(f"{n} [{t}]" for t, n in names))
-    story_id = store.story_of(post.id)
-    if story_id:
-        others = len(store.story_versions([story_id])) - 1
+    if shown.story:
+        others = shown.other_versions
         click.echo(
-            f"  story:     {story_id}"
+            f"  story:     {shown.story.id}"
             + (f" (with {others} other version{'s' if others != 1 else ''})" if others else "")
         )
     for a in post.attributions:
@@ -208,24 +214,30 @@ def show(post_id: str, db: Path) -> None:
 @main.command()
 @db_option
 @clean_errors
-def stats(db: Path) -> None:
+def stats(db: str) -> None:
     """Count what the knowledge base holds."""
     for key, value in existing_store(db).stats().items():
         click.echo(f"{key:<24}{value:>10,}")
 
 
 @main.command()
+@click.option("--type", "etype", type=click.Choice(ENTITY_TYPES))
 @click.option(
-    "--type",
-    "etype",
-    type=click.Choice(["facility", "organization", "person", "place", "outlet", "product"]),
+    "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True
 )
-@click.option("--limit", type=int, default=50, show_default=True)
+@click.option("--limit", type=int, default=None, help="At most this many entities (table: 50).")
 @db_option
 @clean_errors
-def entities(etype: str | None, limit: int, db: Path) -> None:
+def entities(etype: str | None, fmt: str, limit: int | None, db: str) -> None:
     """List entities, most mentioned first."""
-    for e in existing_store(db).entities(etype, limit):
+    store = existing_store(db)
+    if fmt == "jsonl":
+        from nkwatch.export import entity_record
+
+        for entity, mentions, _posts, stories in store.entity_records(etype):
+            click.echo(json.dumps(entity_record(entity, mentions, stories), ensure_ascii=False))
+        return
+    for e in store.entities(etype, limit or 50):
         click.echo(f"{e.posts:>6} posts {e.mentions:>7} mentions  {e.type:<13} {e.name}  ({e.id})")
 
 
@@ -233,28 +245,32 @@ def entities(etype: str | None, limit: int, db: Path) -> None:
 @click.argument("name")
 @db_option
 @clean_errors
-def entity(name: str, db: Path) -> None:
+@outlets_option
+def entity(name: str, db: str, outlets: Path | None) -> None:
     """Everything known about one entity, by any of its names."""
-    store = existing_store(db)
-    d = store.dossier(name)
-    e = d.entity
+    from nkwatch.ratings import Ratings
+    from nkwatch.views import dossier
+
+    d = dossier(existing_store(db), name, Ratings.load(outlets))
+    e, info = d.summary, d.entity.info
     click.echo(f"{e.name}  [{e.type}]  {e.id}")
-    click.echo(f"  mentioned {e.mentions} times in {e.posts} posts")
+    click.echo(f"  mentioned {e.mentions} times in {e.posts} posts, {e.stories} stories")
     if d.aliases:
-        click.echo(f"  also: {'; '.join(a for a in d.aliases if a != e.name)}")
-    place = ", ".join(x for x in (d.info.get("place"), d.info.get("province")) if x)
+        click.echo(f"  also: {'; '.join(d.aliases)}")
+    place = ", ".join(x for x in (info.get("place"), info.get("province")) if x)
     if place:
         click.echo(f"  location: {place}")
-    if d.info.get("lat"):
-        click.echo(f"  coordinates: {d.info['lat']}, {d.info['lon']}")
+    if info.get("lat"):
+        click.echo(f"  coordinates: {info['lat']}, {info['lon']}")
     for key in ("sector", "kind", "country", "reliability", "reason"):
-        if d.info.get(key):
-            click.echo(f"  {key}: {d.info[key]}")
+        if info.get(key):
+            click.echo(f"  {key}: {info[key]}")
     click.echo("  posts:")
     for p in d.posts:
+        grade = d.grades.get(p.story or "", "")
         click.echo(
             f"    {p.published or '----------'}  {p.id}  {(p.title or '(untitled)')[:60]}"
-            f"  [{', '.join(p.outlets) or '-'}]  story {store.story_of(p.id) or '-'}"
+            f"  [{', '.join(p.outlets) or '-'}]  story {p.story or '-'} {grade}"
         )
     if d.co_mentioned:
         click.echo("  named with: " + "; ".join(f"{c.name} ({c.posts})" for c in d.co_mentioned))
@@ -269,15 +285,15 @@ def entity(name: str, db: Path) -> None:
 @outlets_option
 @db_option
 @clean_errors
-def stories(fmt: str, limit: int | None, min_versions: int, outlets: Path | None, db: Path) -> None:
+def stories(fmt: str, limit: int | None, min_versions: int, outlets: Path | None, db: str) -> None:
     """List stories, newest first, with their versions and independent sources."""
-    store = existing_store(db)
-    ratings = Ratings.load(outlets)
+    from nkwatch.export import story_record
+    from nkwatch.ratings import Ratings
+    from nkwatch.views import stories as story_list
+
     if limit is None and fmt == "table":
         limit = 50
-    ids = store.story_ids(limit, min_versions)
-    order = {sid: n for n, sid in enumerate(ids)}
-    found = sorted(views(store.story_versions(ids), ratings), key=lambda v: order[v.id])
+    found = story_list(existing_store(db), Ratings.load(outlets), limit, min_versions)
     for story in found:
         if fmt == "jsonl":
             click.echo(json.dumps(story_record(story), ensure_ascii=False))
@@ -296,11 +312,14 @@ def stories(fmt: str, limit: int | None, min_versions: int, outlets: Path | None
 @outlets_option
 @db_option
 @clean_errors
-def story(ref: str, outlets: Path | None, db: Path) -> None:
+def story(ref: str, outlets: Path | None, db: str) -> None:
     """One story (by its id or any of its posts' ids): versions, provenance and grades."""
+    from nkwatch.ratings import Ratings
+    from nkwatch.views import chain
+    from nkwatch.views import story as story_view
+
     store = existing_store(db)
-    story_id = store.find_story(ref)
-    s = view(story_id, store.story_versions([story_id]), Ratings.load(outlets))
+    s = story_view(store, ref, Ratings.load(outlets))
     click.echo(f"{s.title or '(untitled)'}")
     click.echo(f"  story:        {s.id}")
     click.echo(
@@ -328,18 +347,15 @@ def story(ref: str, outlets: Path | None, db: Path) -> None:
         click.echo(f"      chain: {chain(v.publisher, v.origins, post.attributions)}")
 
 
-def chain(
-    publisher: str | None, origins: tuple[str, ...], attributions: tuple[Attribution, ...]
-) -> str:
-    """'NK Econ Watch quoting Daily NK citing a source in North Pyongan Province [anonymous-source]'."""
-    links = [publisher or "this post"]
-    links += [f"quoting {o}" for o in origins if o != publisher]
-    cited = list(
-        dict.fromkeys(f"{a.source} [{a.kind}]" for a in attributions if a.source not in origins)
-    )
-    if cited:
-        links.append("citing " + "; ".join(cited[:6]) + ("; ..." if len(cited) > 6 else ""))
-    return " ".join(links)
+@main.command()
+@db_option
+@clean_errors
+def migrate(db: str) -> None:
+    """Bring a knowledge base built by an older nkwatch up to date."""
+    from nkwatch.store import open_store
+
+    open_store(db, write=True).close()
+    click.echo(f"{db} is up to date")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,10 @@
-"""export: posts and stories as JSON-ready dicts (the contracts in docs/contract.md live here)."""
+"""export: posts, stories and entities as JSON-ready dicts (the contracts in docs/contract.md)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from nkwatch.model import Post
-from nkwatch.stories import StoryView
+from nkwatch.model import Entity, Post, Story
 
 
 def post_record(post: Post) -> dict[str, Any]:
@@ -62,7 +61,7 @@ def post_record(post: Post) -> dict[str, Any]:
     }
 
 
-def story_record(story: StoryView) -> dict[str, Any]:
+def story_record(story: Story) -> dict[str, Any]:
     """One story in the `nkwatch stories --format jsonl` shape."""
     return {
         "id": story.id,
@@ -91,4 +90,20 @@ def story_record(story: StoryView) -> dict[str, Any]:
             "meaning": story.credibility.meaning,
             "reasons": list(story.credibility.reasons),
         },
+    }
+
+
+def entity_record(entity: Entity, mentions: int, stories: int) -> dict[str, Any]:
+    """One entity in the `nkwatch entities --format jsonl` shape."""
+    info = entity.info
+    return {
+        "id": entity.id,
+        "type": str(entity.type),
+        "name": entity.name,
+        "aliases": sorted(a for a in entity.aliases if a != entity.name),
+        "mentions": mentions,
+        "stories": stories,
+        "place": info.get("place") or info.get("province") or None,
+        "lat": float(info["lat"]) if info.get("lat") else None,
+        "lon": float(info["lon"]) if info.get("lon") else None,
     }

@@ -5,6 +5,95 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
+from enum import IntEnum, StrEnum
+
+
+class EntityType(StrEnum):
+    FACILITY = "facility"
+    ORGANIZATION = "organization"
+    PERSON = "person"
+    PLACE = "place"
+    OUTLET = "outlet"
+    PRODUCT = "product"
+
+
+class LinkKind(StrEnum):
+    """How a post joined the story of another: the kind of copy it is."""
+
+    SAME_TEXT = "same-text"
+    NEAR_COPY = "near-copy"
+    EXCERPT = "excerpt"
+    RE_POST = "re-post"
+    RETELLING = "retelling"
+
+
+class AttributionKind(StrEnum):
+    ANONYMOUS_SOURCE = "anonymous-source"
+    NAMED_OFFICIAL = "named-official"
+    STATE_MEDIA = "state-media"
+    PRO_DPRK_MEDIA = "pro-dprk-media"
+    DEFECTOR_MEDIA = "defector-media"
+    FOREIGN_MEDIA = "foreign-media"
+    RESEARCH_INSTITUTE = "research-institute"
+    FOREIGN_GOVERNMENT = "foreign-government"
+    DPRK_AUTHORITY = "dprk-authority"
+    SATELLITE_IMAGERY = "satellite-imagery"
+
+
+# Attributions that name an outlet or institute a post relays (its citation chain).
+RELAYED = frozenset(
+    {
+        AttributionKind.STATE_MEDIA,
+        AttributionKind.PRO_DPRK_MEDIA,
+        AttributionKind.DEFECTOR_MEDIA,
+        AttributionKind.FOREIGN_MEDIA,
+        AttributionKind.RESEARCH_INSTITUTE,
+    }
+)
+
+
+class Reliability(StrEnum):
+    """Admiralty source reliability."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    E = "E"
+    F = "F"
+
+    @property
+    def meaning(self) -> str:
+        return {
+            "A": "completely reliable",
+            "B": "usually reliable",
+            "C": "fairly reliable",
+            "D": "not usually reliable",
+            "E": "unreliable",
+            "F": "reliability cannot be judged",
+        }[self.value]
+
+
+class Credibility(IntEnum):
+    """Admiralty information credibility."""
+
+    CONFIRMED = 1
+    PROBABLY_TRUE = 2
+    POSSIBLY_TRUE = 3
+    DOUBTFUL = 4
+    IMPROBABLE = 5
+    CANNOT_JUDGE = 6
+
+    @property
+    def meaning(self) -> str:
+        return {
+            1: "confirmed by other sources",
+            2: "probably true",
+            3: "possibly true",
+            4: "doubtful",
+            5: "improbable",
+            6: "truth cannot be judged",
+        }[self.value]
 
 
 def digest(*parts: str) -> str:
@@ -54,12 +143,15 @@ class Mention:
     """A stretch of a post's text naming an entity."""
 
     text: str
-    type: str  # facility | organization | person | place | outlet | product
+    type: EntityType
     start: int
     end: int
     name: str  # canonical name the knowledge base files it under
     entity_id: str
     extractor: str = "gazetteer"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "type", EntityType(self.type))
 
 
 @dataclass(frozen=True)
@@ -88,10 +180,13 @@ class Attribution:
     """A sentence in a post that says who the information comes from."""
 
     text: str
-    kind: str  # anonymous-source | named-official | state-media | ...
+    kind: AttributionKind
     source: str  # who is cited, as written
     start: int
     end: int
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", AttributionKind(self.kind))
 
 
 @dataclass(frozen=True)
@@ -123,6 +218,145 @@ class Entity:
 
     id: str
     name: str
-    type: str
+    type: EntityType
     aliases: tuple[str, ...] = ()
     info: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "type", EntityType(self.type))
+
+
+@dataclass(frozen=True)
+class Version:
+    """One post of a story, with what provenance needs to know of it."""
+
+    story_id: str
+    post_id: str
+    source: str
+    index: int
+    title: str | None
+    published: str | None
+    publisher: str | None  # the outlet the container names (site, feed, agency)
+    url: str | None
+    origins: tuple[str, ...]
+    link: tuple[LinkKind, str] | None  # (kind, reason) of the match that brought it in
+    cited: tuple[str, ...] = ()  # outlets and institutes its text attributes information to
+
+
+@dataclass(frozen=True)
+class Rating:
+    """How far an outlet can be trusted, and why."""
+
+    name: str
+    grade: Reliability
+    reason: str
+    kind: str = ""  # state-media | pro-dprk-abroad | defector-run | foreign-media | ...
+    country: str = ""
+
+    @property
+    def meaning(self) -> str:
+        return self.grade.meaning
+
+
+@dataclass(frozen=True)
+class Source:
+    """An independent source of a story: copies and citation chains collapsed to it."""
+
+    name: str
+    rating: Rating
+    versions: int
+
+
+@dataclass(frozen=True)
+class Grade:
+    code: str  # "B" or "3"
+    meaning: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Story:
+    """Posts that are versions of one another, their independent sources and grades."""
+
+    id: str
+    versions: tuple[Version, ...]
+    sources: tuple[Source, ...]
+    reliability: Grade
+    credibility: Grade
+
+    @property
+    def earliest(self) -> str | None:
+        dates = [v.published for v in self.versions if v.published]
+        return min(dates) if dates else None
+
+    @property
+    def latest(self) -> str | None:
+        dates = [v.published for v in self.versions if v.published]
+        return max(dates) if dates else None
+
+    @property
+    def title(self) -> str | None:
+        return next((v.title for v in self.versions if v.title), None)
+
+    @property
+    def grade(self) -> str:
+        """'C3': reliability letter and credibility number."""
+        return f"{self.reliability.code}{self.credibility.code}"
+
+    @property
+    def first_outlet(self) -> str | None:
+        """Who ran it first: the publisher (or quoted outlet) of the earliest dated version."""
+        dated = sorted((v for v in self.versions if v.published), key=lambda v: v.published or "")
+        first = dated[0] if dated else (self.versions[0] if self.versions else None)
+        if first is None:
+            return None
+        return first.publisher or (first.origins[0] if first.origins else None)
+
+
+@dataclass(frozen=True)
+class StoryLink:
+    """A confirmed match: post `new` is a copy of kind `kind` of the stored post `old`."""
+
+    old: str
+    new: str
+    kind: LinkKind
+    score: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class StoryDecision:
+    """Where the dedupe stage files one new post: the story it joins (or founds), the
+    stories that merge into it, and the evidence; the store records it as given."""
+
+    post_id: str
+    exact: str  # hash of the post's normalised words
+    band_keys: tuple[int, ...]  # LSH keys to index (empty for an exact copy)
+    story_id: str
+    links: tuple[StoryLink, ...] = ()
+    merged: tuple[str, ...] = ()  # story ids folded into story_id
+
+
+@dataclass(frozen=True)
+class PostRow:
+    """A stored post with the names a listing shows."""
+
+    id: str
+    source: str
+    title: str | None
+    published: str | None
+    outlets: tuple[str, ...]
+    authors: tuple[str, ...]
+    story: str | None = None
+
+
+@dataclass(frozen=True)
+class EntitySummary:
+    """An entity with how much the knowledge base says of it."""
+
+    id: str
+    type: EntityType
+    name: str
+    mentions: int
+    posts: int
+    stories: int = 0

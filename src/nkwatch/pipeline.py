@@ -1,8 +1,12 @@
-"""The per-document stages, chained: read -> split -> describe -> extract.
+"""The flow: read -> split -> describe -> extract -> resolve -> dedupe -> store.
 
-`Pipeline` is built once (loading the gazetteer takes a second) and then runs
-any number of documents. `extract_paths` and `ingest_paths` are what the CLI
-and the Python API call.
+`Pipeline` holds the per-document stages, built once (loading the gazetteer
+takes a second), and runs any number of documents. `ingest_paths` adds the
+global stages: each batch of documents is written in one transaction, in which
+`resolve` names the entities found only in text across the whole knowledge
+base and `dedupe` decides each new post's story; the store records what they
+decide. `extract_paths` and `ingest_paths` are what the CLI and the Python API
+call.
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from nkwatch import gazetteer as gazetteer_mod
+from nkwatch.dedupe import StoryAssigner
 from nkwatch.describe import describe, plain_name
 from nkwatch.extract import Extractor
 from nkwatch.model import Document, Post
 from nkwatch.read import MAX_BYTES, ReadFailure, read_paths
+from nkwatch.resolve import UNKNOWN_MARK, entities_of, found_names
 from nkwatch.split import split
 from nkwatch.store import Store
 
@@ -77,13 +83,14 @@ def ingest_paths(
 ) -> IngestReport:
     """Read, process and store every document under the paths; one transaction per file."""
     pipeline = pipeline or Pipeline()
+    stories = StoryAssigner()
     report = IngestReport()
     batch: list[tuple[Document, list[Post]]] = []
     current: str | None = None
 
     def flush() -> None:
         if batch:
-            documents, posts = store.add_documents(batch)
+            documents, posts = store_batch(store, batch, pipeline, stories)
             report.new_documents += documents
             report.posts += posts
             batch.clear()
@@ -117,3 +124,29 @@ def ingest_paths(
         batch.append((item, posts))
     flush()
     return report
+
+
+def store_batch(
+    store: Store,
+    batch: list[tuple[Document, list[Post]]],
+    pipeline: Pipeline,
+    stories: StoryAssigner,
+) -> tuple[int, int]:
+    """The global stages over one batch, in one transaction; (new documents, new posts)."""
+    new_documents = new_posts = 0
+    with store.writing() as kb:
+        found: set[str] = set()
+        for document, posts in batch:
+            if not kb.add_document(document):
+                continue
+            new_documents += 1
+            new_posts += len(posts)
+            for post in posts:
+                kb.add_post(post, entities_of(post, pipeline.gazetteer))
+                kb.file_story(stories.decide(kb, post))
+                found.update(m.entity_id for m in post.mentions if UNKNOWN_MARK in m.entity_id)
+        for entity_id, name in found_names(kb.mention_texts(found)).items():
+            kb.rename_entity(entity_id, name)
+        if new_documents:
+            kb.count_ingest()
+    return new_documents, new_posts

@@ -9,37 +9,15 @@ replace the shipped rows with the same id and add the others.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from nkwatch.errors import MalformedInput
+from nkwatch.model import Rating, Reliability
 from nkwatch.names import key_of
 from nkwatch.pkgdata import data_lines, parse_table, read_table
 
-GRADES = {
-    "A": "completely reliable",
-    "B": "usually reliable",
-    "C": "fairly reliable",
-    "D": "not usually reliable",
-    "E": "unreliable",
-    "F": "reliability cannot be judged",
-}
-
-
-@dataclass(frozen=True)
-class Rating:
-    name: str
-    grade: str  # A-F
-    reason: str
-    kind: str = ""  # state-media | pro-dprk-abroad | defector-run | foreign-media | ...
-    country: str = ""
-
-    @property
-    def meaning(self) -> str:
-        return GRADES[self.grade]
-
-
-UNRATED = "F"
+UNRATED = Reliability.F
+GRADES = frozenset(r.value for r in Reliability)
 
 
 class Ratings:
@@ -49,7 +27,7 @@ class Ratings:
             grade = (row.get("reliability") or UNRATED).upper()
             rating = Rating(
                 row["name"],
-                grade if grade in GRADES else UNRATED,
+                Reliability(grade) if grade in GRADES else UNRATED,
                 row.get("reason") or "no reason given",
                 row.get("kind", ""),
                 row.get("country", ""),

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from collections.abc import Callable
 
 from nkwatch.extract.recognise import Candidate
 from nkwatch.gazetteer import Entry, Gazetteer
-from nkwatch.model import Mention
+from nkwatch.model import Entity, EntityType, Mention, Post
 from nkwatch.names import display, key_of, slug
 from nkwatch.pkgdata import read_lines
 
@@ -82,8 +83,11 @@ def known(candidate: Candidate, gazetteer: Gazetteer) -> Entry | None:
     return None
 
 
+UNKNOWN_MARK = "~"  # in the id of an entity no table holds
+
+
 def unknown_id(etype: str, name: str, key_of: Callable[[str], str] = key_of) -> str:
-    return f"{etype}:~{slug(key_of(name)) or slug(name)}"
+    return f"{etype}:{UNKNOWN_MARK}{slug(key_of(name)) or slug(name)}"
 
 
 def resolve(text: str, candidates: list[Candidate], gazetteer: Gazetteer) -> list[Mention]:
@@ -95,7 +99,7 @@ def resolve(text: str, candidates: list[Candidate], gazetteer: Gazetteer) -> lis
             mentions.append(
                 Mention(
                     text[c.start : c.end],
-                    entry.type,
+                    EntityType(entry.type),
                     c.start,
                     c.end,
                     entry.name,
@@ -110,7 +114,7 @@ def resolve(text: str, candidates: list[Candidate], gazetteer: Gazetteer) -> lis
             mentions.append(
                 Mention(
                     text[c.start : c.end],
-                    c.type,
+                    EntityType(c.type),
                     c.start,
                     c.end,
                     name,
@@ -152,7 +156,7 @@ def join_owners(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> lis
             out.append(
                 Mention(
                     surface,
-                    "organization",
+                    EntityType.ORGANIZATION,
                     m.start,
                     nxt.end,
                     entry.name if entry else display(surface),
@@ -215,3 +219,29 @@ def join_defined_aliases(text: str, mentions: list[Mention]) -> list[Mention]:
                 Mention(acronym, m.type, hit.start(), hit.end(), m.name, m.entity_id, "acronym")
             )
     return sorted(out, key=lambda m: m.start)
+
+
+def entities_of(post: Post, gazetteer: Gazetteer) -> list[Entity]:
+    """The canonical records a post's mentions name: a gazetteer entry with every alias and
+    what it knows of the place, or a name found only in text."""
+    out: dict[str, Entity] = {}
+    for m in post.mentions:
+        if m.entity_id in out:
+            continue
+        entry = gazetteer.entries.get(m.entity_id)
+        out[m.entity_id] = (
+            Entity(entry.id, entry.name, EntityType(entry.type), entry.aliases, dict(entry.info))
+            if entry
+            else Entity(m.entity_id, m.name, m.type)
+        )
+    return list(out.values())
+
+
+def found_names(spellings: dict[str, Counter[str]]) -> dict[str, str]:
+    """Across documents, an entity found only in text is filed under its most used spelling
+    (ties by the spelling itself), so its name does not depend on the order of ingest."""
+    names = {}
+    for entity_id, counts in spellings.items():
+        if UNKNOWN_MARK in entity_id and counts:
+            names[entity_id] = display(min(counts, key=lambda n: (-counts[n], n)))
+    return names

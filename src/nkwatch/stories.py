@@ -25,66 +25,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from nkwatch.ratings import Rating, Ratings
-from nkwatch.store import VersionRow
-
-CREDIBILITY = {
-    1: "confirmed by other sources",
-    2: "probably true",
-    3: "possibly true",
-    4: "doubtful",
-    5: "improbable",
-    6: "truth cannot be judged",
-}
-
-
-@dataclass(frozen=True)
-class Source:
-    name: str
-    rating: Rating
-    versions: int
-
-
-@dataclass(frozen=True)
-class Grade:
-    code: str  # "B" or "3"
-    meaning: str
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class StoryView:
-    id: str
-    versions: tuple[VersionRow, ...]
-    sources: tuple[Source, ...]
-    reliability: Grade
-    credibility: Grade
-
-    @property
-    def earliest(self) -> str | None:
-        dates = [v.published for v in self.versions if v.published]
-        return min(dates) if dates else None
-
-    @property
-    def latest(self) -> str | None:
-        dates = [v.published for v in self.versions if v.published]
-        return max(dates) if dates else None
-
-    @property
-    def title(self) -> str | None:
-        return next((v.title for v in self.versions if v.title), None)
-
-    @property
-    def first_outlet(self) -> str | None:
-        """Who ran it first: the publisher (or quoted outlet) of the earliest dated version."""
-        dated = sorted((v for v in self.versions if v.published), key=lambda v: v.published or "")
-        first = dated[0] if dated else (self.versions[0] if self.versions else None)
-        if first is None:
-            return None
-        return first.publisher or (first.origins[0] if first.origins else None)
+from nkwatch.model import Credibility, Grade, Reliability, Source, Story, Version
+from nkwatch.ratings import Ratings
 
 
 def site_of(address: str) -> str | None:
@@ -95,7 +39,7 @@ def site_of(address: str) -> str | None:
     return re.sub(r"^(?:www|m|mobile|amp)\.", "", host) or None
 
 
-def source_of(version: VersionRow, ratings: Ratings) -> str | None:
+def source_of(version: Version, ratings: Ratings) -> str | None:
     if version.origins:
         return ratings.canonical(version.origins[0])
     if len(set(version.cited)) == 1:  # a post that only relays one outlet's report
@@ -106,9 +50,10 @@ def source_of(version: VersionRow, ratings: Ratings) -> str | None:
 
 
 UNKNOWN = "unknown origin"
+TRUSTED = (Reliability.A, Reliability.B, Reliability.C)
 
 
-def view(story_id: str, versions: list[VersionRow], ratings: Ratings) -> StoryView:
+def view(story_id: str, versions: list[Version], ratings: Ratings) -> Story:
     """A version that does not say where it comes from (a saved file with no outlet named)
     is taken as a copy of the versions that do, not as a source of its own."""
     counts = Counter(name for v in versions if (name := source_of(v, ratings)))
@@ -118,7 +63,7 @@ def view(story_id: str, versions: list[VersionRow], ratings: Ratings) -> StoryVi
         Source(name, ratings.rate(name), n)
         for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     )
-    return StoryView(
+    return Story(
         story_id, tuple(versions), sources, reliability(sources), credibility(sources, versions)
     )
 
@@ -126,12 +71,12 @@ def view(story_id: str, versions: list[VersionRow], ratings: Ratings) -> StoryVi
 def reliability(sources: tuple[Source, ...]) -> Grade:
     best = min(sources, key=lambda s: s.rating.grade)
     reasons = tuple(f"{s.name}: {s.rating.grade} ({s.rating.reason})" for s in sources)
-    return Grade(best.rating.grade, best.rating.meaning, reasons)
+    return Grade(str(best.rating.grade), best.rating.meaning, reasons)
 
 
-def credibility(sources: tuple[Source, ...], versions: list[VersionRow]) -> Grade:
+def credibility(sources: tuple[Source, ...], versions: list[Version]) -> Grade:
     n = len(sources)
-    rated = [s for s in sources if s.rating.grade in "ABC"]
+    rated = [s for s in sources if s.rating.grade in TRUSTED]
     copies = len(versions) - n
     why = [
         f"{len(versions)} version{'s' if len(versions) != 1 else ''} from"
@@ -148,10 +93,10 @@ def credibility(sources: tuple[Source, ...], versions: list[VersionRow]) -> Grad
     elif n == 2:
         code = 2
         why.append("two independent sources, not both rated A-C")
-    elif sources[0].rating.grade in "ABC":
+    elif sources[0].rating.grade in TRUSTED:
         code = 3
         why.append(f"a single source, {sources[0].name}, rated {sources[0].rating.grade}")
-    elif sources[0].rating.grade in "DE":
+    elif sources[0].rating.grade in (Reliability.D, Reliability.E):
         code = 4
         why.append(
             f"a single source, {sources[0].name}, rated {sources[0].rating.grade}"
@@ -160,12 +105,12 @@ def credibility(sources: tuple[Source, ...], versions: list[VersionRow]) -> Grad
     else:
         code = 6
         why.append(f"a single source, {sources[0].name}, that the outlet table does not rate")
-    return Grade(str(code), CREDIBILITY[code], tuple(why))
+    return Grade(str(code), Credibility(code).meaning, tuple(why))
 
 
-def views(store_versions: list[VersionRow], ratings: Ratings) -> list[StoryView]:
+def views(store_versions: list[Version], ratings: Ratings) -> list[Story]:
     """Group version rows by story, keeping the order the rows came in."""
-    grouped: dict[str, list[VersionRow]] = {}
+    grouped: dict[str, list[Version]] = {}
     for v in store_versions:
         grouped.setdefault(v.story_id, []).append(v)
     return [view(sid, vs, ratings) for sid, vs in grouped.items()]

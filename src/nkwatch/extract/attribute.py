@@ -25,7 +25,7 @@ import re
 from bisect import bisect_left
 
 from nkwatch.gazetteer import Gazetteer
-from nkwatch.model import Attribution, Mention
+from nkwatch.model import Attribution, AttributionKind, Mention
 from nkwatch.names import tokens
 
 SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"”’]?|\n|$)")
@@ -169,20 +169,28 @@ class Attributor:
                 kind = self.kind_of(m)
                 if kind:
                     found.setdefault(
-                        m.name, Attribution(sentence.strip(), kind, m.name, start, end)
+                        m.name,
+                        Attribution(sentence.strip(), AttributionKind(kind), m.name, start, end),
                     )
             if IMAGERY.search(sentence):
                 found.setdefault(
                     "satellite imagery",
                     Attribution(
-                        sentence.strip(), "satellite-imagery", "satellite imagery", start, end
+                        sentence.strip(),
+                        AttributionKind.SATELLITE_IMAGERY,
+                        "satellite imagery",
+                        start,
+                        end,
                     ),
                 )
             if not any(a.kind == "named-official" for a in found.values()):
                 anon = anonymous_source(sentence)
                 if anon:
                     found.setdefault(
-                        anon, Attribution(sentence.strip(), "anonymous-source", anon, start, end)
+                        anon,
+                        Attribution(
+                            sentence.strip(), AttributionKind.ANONYMOUS_SOURCE, anon, start, end
+                        ),
                     )
             out.extend(found.values())
         return tuple(out)

@@ -1,0 +1,465 @@
+"""Reading the knowledge base: queries that return model types."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from nkwatch.errors import NotFound, StoreError
+from nkwatch.model import (
+    RELAYED,
+    Attribution,
+    Entity,
+    EntitySummary,
+    LinkKind,
+    Mention,
+    Origin,
+    Post,
+    PostRow,
+    Version,
+)
+from nkwatch.store import schema as t
+from nkwatch.store.writes import chunks
+
+NULLS_LAST = sa.nulls_last
+
+
+class Reads:
+    """Queries shared by every SQL backend."""
+
+    engine: sa.Engine
+
+    def error(self, exc: BaseException) -> StoreError:
+        raise NotImplementedError
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except sa.exc.SQLAlchemyError as exc:
+            raise self.error(exc) from exc
+
+    # -- posts --------------------------------------------------------------------------
+
+    def has_document(self, document_id: str) -> bool:
+        with self.read() as c:
+            return (
+                c.execute(
+                    sa.select(t.documents.c.id).where(t.documents.c.id == document_id)
+                ).first()
+                is not None
+            )
+
+    def stats(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        with self.read() as c:
+            for table in (t.documents, t.posts, t.entities, t.mentions, t.attributions):
+                out[table.name] = c.execute(
+                    sa.select(sa.func.count()).select_from(table)
+                ).scalar_one()
+            out["stories"] = c.execute(
+                sa.select(sa.func.count(sa.distinct(t.story_members.c.story_id)))
+            ).scalar_one()
+            for etype, n in c.execute(
+                sa.select(t.entities.c.type, sa.func.count())
+                .group_by(t.entities.c.type)
+                .order_by(t.entities.c.type)
+            ):
+                out[f"entities.{etype}"] = n
+        return out
+
+    def posts(
+        self,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        outlet: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[PostRow]:
+        """Posts newest first; `outlet` matches any part of an origin's or publisher's name."""
+        p, d, o = t.posts, t.documents, t.origins
+        q = sa.select(p.c.id).join(d, d.c.id == p.c.document_id)
+        if since:
+            q = q.where(p.c.published >= since.isoformat())
+        if until:
+            q = q.where(p.c.published <= until.isoformat())
+        if outlet:
+            like = f"%{outlet}%"
+            q = q.where(
+                sa.or_(
+                    sa.exists().where(o.c.post_id == p.c.id, o.c.name.ilike(like)),
+                    d.c.outlet.ilike(like),
+                )
+            )
+        q = q.order_by(NULLS_LAST(p.c.published.desc()), p.c.id).offset(offset)
+        if limit:
+            q = q.limit(limit)
+        with self.read() as c:
+            ids = [r[0] for r in c.execute(q)]
+        return self.post_rows(ids)
+
+    def post_rows(self, post_ids: Sequence[str]) -> list[PostRow]:
+        """Listing rows for these posts, in the order given; three queries in all."""
+        p, d, o, pp, m = t.posts, t.documents, t.origins, t.post_people, t.story_members
+        base: dict[str, tuple[str, str | None, str | None, str | None]] = {}
+        origins: dict[str, list[str]] = {}
+        authors: dict[str, list[str]] = {}
+        stories: dict[str, str] = {}
+        with self.read() as c:
+            for chunk in chunks(list(dict.fromkeys(post_ids))):
+                for r in c.execute(
+                    sa.select(p.c.id, p.c.source, p.c.title, p.c.published, d.c.outlet)
+                    .join(d, d.c.id == p.c.document_id)
+                    .where(p.c.id.in_(chunk))
+                ):
+                    base[r[0]] = (r[1], r[2], r[3], r[4])
+                for post_id, name in c.execute(
+                    sa.select(o.c.post_id, o.c.name).where(o.c.post_id.in_(chunk)).order_by(o.c.seq)
+                ):
+                    origins.setdefault(post_id, []).append(name)
+                for post_id, name in c.execute(
+                    sa.select(pp.c.post_id, pp.c.name)
+                    .where(pp.c.post_id.in_(chunk), pp.c.role == "author")
+                    .order_by(pp.c.seq)
+                ):
+                    authors.setdefault(post_id, []).append(name)
+                for post_id, story_id in c.execute(
+                    sa.select(m.c.post_id, m.c.story_id).where(m.c.post_id.in_(chunk))
+                ):
+                    stories[post_id] = story_id
+        rows = []
+        for post_id in post_ids:
+            if post_id not in base:
+                continue
+            source, title, published, publisher = base[post_id]
+            outlets = tuple(origins.get(post_id, ())) or ((publisher,) if publisher else ())
+            rows.append(
+                PostRow(
+                    post_id,
+                    source,
+                    title,
+                    published,
+                    outlets,
+                    tuple(authors.get(post_id, ())),
+                    stories.get(post_id),
+                )
+            )
+        return rows
+
+    def post(self, post_id: str) -> Post:
+        p = t.posts
+        with self.read() as c:
+            row = c.execute(
+                sa.select(
+                    p.c.id, p.c.document_id, p.c.idx, p.c.source, p.c.title, p.c.published, p.c.text
+                ).where(p.c.id == post_id)
+            ).first()
+            if row is None:
+                raise NotFound(f"no post {post_id!r}; list post ids with 'nkwatch posts'")
+            people = c.execute(
+                sa.select(t.post_people.c.role, t.post_people.c.name)
+                .where(t.post_people.c.post_id == post_id)
+                .order_by(t.post_people.c.role, t.post_people.c.seq)
+            ).all()
+            o = t.origins
+            origins = tuple(
+                Origin(n, ti, a, dt.date.fromisoformat(d) if d else None)
+                for n, ti, a, d in c.execute(
+                    sa.select(o.c.name, o.c.title, o.c.author, o.c.date)
+                    .where(o.c.post_id == post_id)
+                    .order_by(o.c.seq)
+                )
+            )
+            m, e = t.mentions, t.entities
+            mentions = tuple(
+                Mention(r[0], r[1], r[2], r[3], r[4], r[5], r[6])
+                for r in c.execute(
+                    sa.select(
+                        m.c.text,
+                        m.c.type,
+                        m.c.start,
+                        m.c.end,
+                        e.c.name,
+                        m.c.entity_id,
+                        m.c.extractor,
+                    )
+                    .join(e, e.c.id == m.c.entity_id)
+                    .where(m.c.post_id == post_id)
+                    .order_by(m.c.start, m.c.end, m.c.entity_id)
+                )
+            )
+            a = t.attributions
+            attributions = tuple(
+                Attribution(r[0], r[1], r[2], r[3], r[4])
+                for r in c.execute(
+                    sa.select(a.c.text, a.c.kind, a.c.source, a.c.start, a.c.end)
+                    .where(a.c.post_id == post_id)
+                    .order_by(a.c.start, a.c.source)
+                )
+            )
+        return Post(
+            document_id=row[1],
+            index=row[2],
+            source=row[3],
+            text=row[6],
+            title=row[4],
+            published=dt.date.fromisoformat(row[5]) if row[5] else None,
+            authors=tuple(n for r, n in people if r == "author"),
+            translators=tuple(n for r, n in people if r == "translator"),
+            origins=origins,
+            mentions=mentions,
+            attributions=attributions,
+        )
+
+    # -- entities -----------------------------------------------------------------------
+
+    def entities(
+        self, etype: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[EntitySummary]:
+        """Entities with mentions, the most mentioned (by posts) first."""
+        e, m, s = t.entities, t.mentions, t.story_members
+        posts = sa.func.count(sa.distinct(m.c.post_id))
+        q = (
+            sa.select(
+                e.c.id,
+                e.c.type,
+                e.c.name,
+                sa.func.count(),
+                posts,
+                sa.func.count(sa.distinct(s.c.story_id)),
+            )
+            .join(m, m.c.entity_id == e.c.id)
+            .join(s, s.c.post_id == m.c.post_id, isouter=True)
+            .group_by(e.c.id, e.c.type, e.c.name)
+            .order_by(posts.desc(), sa.func.count().desc(), e.c.name, e.c.id)
+            .offset(offset)
+        )
+        if etype:
+            q = q.where(e.c.type == etype)
+        if limit:
+            q = q.limit(limit)
+        with self.read() as c:
+            return [EntitySummary(*r) for r in c.execute(q)]
+
+    def entity(self, entity_id: str) -> Entity:
+        e, a = t.entities, t.aliases
+        with self.read() as c:
+            row = c.execute(
+                sa.select(e.c.id, e.c.name, e.c.type, e.c.info).where(e.c.id == entity_id)
+            ).first()
+            if row is None:
+                raise NotFound(f"no entity {entity_id!r}; list them with 'nkwatch entities'")
+            names = tuple(
+                r[0]
+                for r in c.execute(
+                    sa.select(a.c.alias).where(a.c.entity_id == entity_id).order_by(a.c.alias)
+                )
+            )
+        return Entity(row[0], row[1], row[2], names, json.loads(row[3]))
+
+    def entity_summary(self, entity_id: str) -> EntitySummary:
+        e, m, s = t.entities, t.mentions, t.story_members
+        q = (
+            sa.select(
+                e.c.id,
+                e.c.type,
+                e.c.name,
+                sa.func.count(m.c.post_id),
+                sa.func.count(sa.distinct(m.c.post_id)),
+                sa.func.count(sa.distinct(s.c.story_id)),
+            )
+            .join(m, m.c.entity_id == e.c.id, isouter=True)
+            .join(s, s.c.post_id == m.c.post_id, isouter=True)
+            .where(e.c.id == entity_id)
+            .group_by(e.c.id, e.c.type, e.c.name)
+        )
+        with self.read() as c:
+            row = c.execute(q).first()
+        if row is None:
+            raise NotFound(f"no entity {entity_id!r}; list them with 'nkwatch entities'")
+        return EntitySummary(*row)
+
+    def entities_by_key(self, key: str) -> list[tuple[str, int]]:
+        """Entities one of whose names has this spelling-blind key, most mentioned first."""
+        a, m = t.aliases, t.mentions
+        q = (
+            sa.select(a.c.entity_id, sa.func.count(sa.distinct(m.c.post_id)))
+            .join(m, m.c.entity_id == a.c.entity_id)
+            .where(a.c.key == key)
+            .group_by(a.c.entity_id)
+            .order_by(sa.func.count(sa.distinct(m.c.post_id)).desc(), a.c.entity_id)
+        )
+        with self.read() as c:
+            return [(r[0], r[1]) for r in c.execute(q)]
+
+    def alias_keys(self) -> list[tuple[str, str]]:
+        """(key, entity id) for every name of every mentioned entity: for fuzzy look-up."""
+        a, m = t.aliases, t.mentions
+        q = (
+            sa.select(a.c.key, a.c.entity_id)
+            .where(sa.exists().where(m.c.entity_id == a.c.entity_id))
+            .distinct()
+            .order_by(a.c.key, a.c.entity_id)
+        )
+        with self.read() as c:
+            return [(r[0], r[1]) for r in c.execute(q)]
+
+    def entity_post_ids(self, entity_id: str, limit: int | None = None) -> list[str]:
+        """Posts that name an entity, newest first."""
+        m, p = t.mentions, t.posts
+        q = (
+            sa.select(p.c.id)
+            .where(sa.exists().where(m.c.post_id == p.c.id, m.c.entity_id == entity_id))
+            .order_by(NULLS_LAST(p.c.published.desc()), p.c.id)
+        )
+        if limit:
+            q = q.limit(limit)
+        with self.read() as c:
+            return [r[0] for r in c.execute(q)]
+
+    def co_mentioned(self, entity_id: str, limit: int = 15) -> list[EntitySummary]:
+        m1, m2, e = t.mentions.alias("m1"), t.mentions.alias("m2"), t.entities
+        posts = sa.func.count(sa.distinct(m2.c.post_id))
+        q = (
+            sa.select(e.c.id, e.c.type, e.c.name, sa.func.count(), posts)
+            .select_from(m1)
+            .join(m2, sa.and_(m2.c.post_id == m1.c.post_id, m2.c.entity_id != m1.c.entity_id))
+            .join(e, e.c.id == m2.c.entity_id)
+            .where(m1.c.entity_id == entity_id)
+            .group_by(e.c.id, e.c.type, e.c.name)
+            .order_by(posts.desc(), e.c.name, e.c.id)
+            .limit(limit)
+        )
+        with self.read() as c:
+            return [EntitySummary(*r) for r in c.execute(q)]
+
+    def entity_records(self, etype: str | None = None) -> Iterator[tuple[Entity, int, int, int]]:
+        """Every mentioned entity with (mentions, posts, stories), by id; streamed."""
+        for summary in self.entities(etype):
+            yield self.entity(summary.id), summary.mentions, summary.posts, summary.stories
+
+    # -- stories ------------------------------------------------------------------------
+
+    def story_of(self, post_id: str) -> str | None:
+        m = t.story_members
+        with self.read() as c:
+            return c.execute(sa.select(m.c.story_id).where(m.c.post_id == post_id)).scalar()
+
+    def find_story(self, ref: str) -> str:
+        """A story id from its id, a former id (before a merge), or the id of any of its posts."""
+        m, a = t.story_members, t.story_aliases
+        with self.read() as c:
+            for q in (
+                sa.select(m.c.story_id).where(m.c.story_id == ref).limit(1),
+                sa.select(a.c.story_id).where(a.c.old_id == ref),
+                sa.select(m.c.story_id).where(m.c.post_id == ref),
+            ):
+                found = c.execute(q).scalar()
+                if found:
+                    return str(found)
+        raise NotFound(f"no story or post {ref!r}; list stories with 'nkwatch stories'")
+
+    def story_ids(self, limit: int | None = None, min_versions: int = 1) -> list[str]:
+        """Ids of stories with at least `min_versions` versions, the newest story first."""
+        s, p = t.story_members, t.posts
+        q = (
+            sa.select(s.c.story_id)
+            .join(p, p.c.id == s.c.post_id)
+            .group_by(s.c.story_id)
+            .having(sa.func.count() >= min_versions)
+            .order_by(NULLS_LAST(sa.func.max(p.c.published).desc()), s.c.story_id)
+        )
+        if limit:
+            q = q.limit(limit)
+        with self.read() as c:
+            return [r[0] for r in c.execute(q)]
+
+    def story_versions(self, story_ids: Sequence[str] | None = None) -> list[Version]:
+        """The versions of the given stories (all stories when None), oldest first in each."""
+        if story_ids is None:
+            return self._versions(None)
+        out: list[Version] = []
+        for chunk in chunks(sorted(set(story_ids))):
+            out += self._versions(chunk)
+        return sorted(
+            out, key=lambda v: (v.story_id, v.published is None, v.published or "", v.post_id)
+        )
+
+    def _versions(self, story_ids: Sequence[str] | None) -> list[Version]:
+        s, p, d, o, a, lk = (
+            t.story_members,
+            t.posts,
+            t.documents,
+            t.origins,
+            t.attributions,
+            t.story_links,
+        )
+
+        def scoped(q: sa.Select) -> sa.Select:
+            return q if story_ids is None else q.where(s.c.story_id.in_(story_ids))
+
+        origins: dict[str, list[str]] = {}
+        cited: dict[str, list[str]] = {}
+        links: dict[str, tuple[LinkKind, str]] = {}
+        with self.read() as c:
+            for post_id, name in c.execute(
+                scoped(
+                    sa.select(o.c.post_id, o.c.name).join(s, s.c.post_id == o.c.post_id)
+                ).order_by(o.c.post_id, o.c.seq)
+            ):
+                origins.setdefault(post_id, []).append(name)
+            for post_id, name in c.execute(
+                scoped(
+                    sa.select(a.c.post_id, a.c.source)
+                    .join(s, s.c.post_id == a.c.post_id)
+                    .where(a.c.kind.in_(sorted(RELAYED)))
+                    .group_by(a.c.post_id, a.c.source)
+                ).order_by(a.c.post_id, sa.func.min(a.c.start), a.c.source)
+            ):
+                cited.setdefault(post_id, []).append(name)
+            for post_b, kind, reason in c.execute(
+                scoped(
+                    sa.select(lk.c.post_b, lk.c.kind, lk.c.reason).join(
+                        s, s.c.post_id == lk.c.post_b
+                    )
+                ).order_by(lk.c.score, lk.c.post_a)
+            ):
+                links[post_b] = (LinkKind(kind), reason)  # the strongest match is read last
+            rows = c.execute(
+                scoped(
+                    sa.select(
+                        s.c.story_id,
+                        p.c.id,
+                        p.c.source,
+                        p.c.idx,
+                        p.c.title,
+                        p.c.published,
+                        d.c.outlet,
+                        d.c.url,
+                    )
+                    .join(p, p.c.id == s.c.post_id)
+                    .join(d, d.c.id == p.c.document_id)
+                ).order_by(s.c.story_id, NULLS_LAST(p.c.published.asc()), p.c.id)
+            ).all()
+        return [
+            Version(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                r[7],
+                tuple(origins.get(r[1], ())),
+                links.get(r[1]),
+                tuple(cited.get(r[1], ())),
+            )
+            for r in rows
+        ]

@@ -1,0 +1,283 @@
+"""Writing into the knowledge base: one batch is one transaction.
+
+`Batch` is what a write transaction offers the pipeline: add a document and
+its posts, answer the dedupe stage's questions about stored posts, and record
+the decisions the stages hand it. It decides nothing itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from nkwatch.model import Document, Entity, Post, StoryDecision
+from nkwatch.names import key_of
+from nkwatch.store import schema as t
+from nkwatch.store.dialect import insert_ignore
+
+INGESTS = "ingests"  # kb_meta key: write batches committed so far
+
+
+def iso(date: dt.date | None) -> str | None:
+    return date.isoformat() if date else None
+
+
+class Batch:
+    """The write side of one transaction; made by `Store.writing()`."""
+
+    def __init__(self, conn: Connection):
+        self.conn = conn
+
+    # -- documents and posts --------------------------------------------------------
+
+    def add_document(self, document: Document) -> bool:
+        """Store a document; False when it is already stored (nothing is written then)."""
+        result = self.conn.execute(
+            insert_ignore(self.conn, t.documents).values(
+                id=document.id,
+                file_sha256=document.file_sha256,
+                source=document.source,
+                kind=document.kind,
+                title=document.title,
+                published=iso(document.published),
+                outlet=document.outlet,
+                url=document.url,
+                text=document.text,
+                ingested_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            )
+        )
+        return result.rowcount == 1
+
+    def add_post(self, post: Post, entities: Sequence[Entity]) -> None:
+        """A post with its people, origins, attributions and mentions; `entities` are the
+        canonical records its mentions name (stored once, with their aliases)."""
+        c = self.conn
+        c.execute(
+            t.posts.insert().values(
+                id=post.id,
+                document_id=post.document_id,
+                idx=post.index,
+                source=post.source,
+                title=post.title,
+                published=iso(post.published),
+                text=post.text,
+            )
+        )
+        people = [
+            {"post_id": post.id, "role": "author", "seq": i, "name": n}
+            for i, n in enumerate(post.authors)
+        ] + [
+            {"post_id": post.id, "role": "translator", "seq": i, "name": n}
+            for i, n in enumerate(post.translators)
+        ]
+        if people:
+            c.execute(t.post_people.insert(), people)
+        if post.origins:
+            c.execute(
+                t.origins.insert(),
+                [
+                    {
+                        "post_id": post.id,
+                        "seq": i,
+                        "name": o.name,
+                        "title": o.title,
+                        "author": o.author,
+                        "date": iso(o.date),
+                    }
+                    for i, o in enumerate(post.origins)
+                ],
+            )
+        self._ensure_entities(entities, {(m.entity_id, m.text) for m in post.mentions})
+        mentions = {(m.start, m.end, m.entity_id): m for m in post.mentions}
+        if mentions:
+            c.execute(
+                t.mentions.insert(),
+                [
+                    {
+                        "post_id": post.id,
+                        "start": m.start,
+                        "end": m.end,
+                        "entity_id": m.entity_id,
+                        "text": m.text,
+                        "type": str(m.type),
+                        "extractor": m.extractor,
+                    }
+                    for m in mentions.values()
+                ],
+            )
+        attributions = {(a.start, a.source): a for a in post.attributions}
+        if attributions:
+            c.execute(
+                t.attributions.insert(),
+                [
+                    {
+                        "post_id": post.id,
+                        "start": a.start,
+                        "end": a.end,
+                        "kind": str(a.kind),
+                        "source": a.source,
+                        "text": a.text,
+                    }
+                    for a in attributions.values()
+                ],
+            )
+
+    def _ensure_entities(self, entities: Sequence[Entity], used: set[tuple[str, str]]) -> None:
+        """New entities come in with every alias they are known by; known ones gain the
+        spellings this post used."""
+        ids = sorted({e.id for e in entities})
+        if not ids:
+            return
+        stored = {
+            r[0]
+            for r in self.conn.execute(sa.select(t.entities.c.id).where(t.entities.c.id.in_(ids)))
+        }
+        new = {e.id: e for e in entities if e.id not in stored}
+        if new:
+            self.conn.execute(
+                t.entities.insert(),
+                [
+                    {
+                        "id": e.id,
+                        "type": str(e.type),
+                        "name": e.name,
+                        "info": json.dumps(e.info, ensure_ascii=False, sort_keys=True),
+                    }
+                    for e in new.values()
+                ],
+            )
+        names = {(e.id, n) for e in new.values() for n in (e.name, *e.aliases) if n}
+        names |= {(i, n) for i, n in used if n}
+        names |= {(e.id, e.name) for e in entities}
+        self.conn.execute(
+            insert_ignore(self.conn, t.aliases),
+            [{"entity_id": i, "alias": n, "key": key_of(n)} for i, n in sorted(names)],
+        )
+
+    def mention_texts(self, entity_ids: Iterable[str]) -> dict[str, Counter[str]]:
+        """How often each entity is written each way, over the whole knowledge base."""
+        ids = sorted(set(entity_ids))
+        out: dict[str, Counter[str]] = {i: Counter() for i in ids}
+        for chunk in chunks(ids):
+            rows = self.conn.execute(
+                sa.select(t.mentions.c.entity_id, t.mentions.c.text, sa.func.count())
+                .where(t.mentions.c.entity_id.in_(chunk))
+                .group_by(t.mentions.c.entity_id, t.mentions.c.text)
+            )
+            for entity_id, text, n in rows:
+                out[entity_id][text] = n
+        return out
+
+    def rename_entity(self, entity_id: str, name: str) -> None:
+        self.conn.execute(t.entities.update().where(t.entities.c.id == entity_id).values(name=name))
+
+    # -- stories -----------------------------------------------------------------------
+
+    def twin_of(self, exact: str) -> str | None:
+        """A stored post with exactly the same words, if any."""
+        return self.conn.execute(
+            sa.select(t.post_prints.c.post_id).where(t.post_prints.c.exact == exact).limit(1)
+        ).scalar()
+
+    def band_candidates(self, keys: Sequence[int], limit: int) -> list[str]:
+        """Stored posts sharing LSH bands with these keys, most shared first."""
+        if not keys:
+            return []
+        b = t.story_bands
+        rows = self.conn.execute(
+            sa.select(b.c.post_id)
+            .where(b.c.key.in_(list(keys)))
+            .group_by(b.c.post_id)
+            .order_by(sa.func.count().desc(), b.c.post_id)
+            .limit(limit)
+        )
+        return [r[0] for r in rows]
+
+    def post_prints(self, post_ids: Sequence[str]) -> dict[str, tuple[str, str | None, str | None]]:
+        """(text, published, title) of stored posts, for fingerprints."""
+        p = t.posts
+        out = {}
+        for chunk in chunks(sorted(set(post_ids))):
+            for r in self.conn.execute(
+                sa.select(p.c.id, p.c.text, p.c.published, p.c.title).where(p.c.id.in_(chunk))
+            ):
+                out[r[0]] = (r[1], r[2], r[3])
+        return out
+
+    def stories_of(self, post_ids: Sequence[str]) -> dict[str, str]:
+        m = t.story_members
+        out = {}
+        for chunk in chunks(sorted(set(post_ids))):
+            for post_id, story_id in self.conn.execute(
+                sa.select(m.c.post_id, m.c.story_id).where(m.c.post_id.in_(chunk))
+            ):
+                out[post_id] = story_id
+        return out
+
+    def first_posts(self, story_ids: Sequence[str]) -> list[str]:
+        """The smallest post id of each story."""
+        if not story_ids:
+            return []
+        m = t.story_members
+        rows = self.conn.execute(
+            sa.select(sa.func.min(m.c.post_id))
+            .where(m.c.story_id.in_(sorted(set(story_ids))))
+            .group_by(m.c.story_id)
+        )
+        return [r[0] for r in rows]
+
+    def file_story(self, d: StoryDecision) -> None:
+        c = self.conn
+        if d.band_keys:
+            c.execute(
+                t.story_bands.insert(), [{"key": k, "post_id": d.post_id} for k in d.band_keys]
+            )
+        c.execute(
+            t.post_prints.insert().values(
+                post_id=d.post_id, exact=d.exact, indexed=1 if d.band_keys else 0
+            )
+        )
+        if d.links:
+            c.execute(
+                insert_ignore(c, t.story_links),
+                [
+                    {
+                        "post_a": x.old,
+                        "post_b": x.new,
+                        "kind": str(x.kind),
+                        "score": x.score,
+                        "reason": x.reason,
+                    }
+                    for x in d.links
+                ],
+            )
+        c.execute(t.story_members.insert().values(post_id=d.post_id, story_id=d.story_id))
+        for old in d.merged:
+            m, a = t.story_members, t.story_aliases
+            c.execute(m.update().where(m.c.story_id == old).values(story_id=d.story_id))
+            c.execute(a.update().where(a.c.story_id == old).values(story_id=d.story_id))
+            c.execute(a.delete().where(a.c.old_id == old))
+            c.execute(a.insert().values(old_id=old, story_id=d.story_id))
+
+    # -- bookkeeping -------------------------------------------------------------------
+
+    def count_ingest(self) -> int:
+        """One more batch committed: the counter derived data checks itself against."""
+        m = t.kb_meta
+        now = self.conn.execute(sa.select(m.c.value).where(m.c.key == INGESTS)).scalar()
+        if now is None:
+            self.conn.execute(m.insert().values(key=INGESTS, value=1))
+            return 1
+        self.conn.execute(m.update().where(m.c.key == INGESTS).values(value=now + 1))
+        return int(now) + 1
+
+
+def chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
+    """Bounded IN lists: SQLite takes at most 32,766 parameters to a statement."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

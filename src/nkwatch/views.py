@@ -1,0 +1,136 @@
+"""Read views: what a person looks at, built once for the CLI, the web pages and the API.
+
+A view asks the store for rows and puts them together (a dossier, a story with
+its grades, a post with its story); it never writes and never prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from nkwatch.errors import NotFound
+from nkwatch.model import Attribution, Entity, EntitySummary, Post, PostRow, Story
+from nkwatch.names import display, key_of
+from nkwatch.ratings import Ratings
+from nkwatch.store import Store
+from nkwatch.stories import view, views
+
+FUZZY_CUTOFF = 88  # rapidfuzz ratio over name keys: a misspelling, not another name
+
+
+def find_entity(store: Store, name: str) -> str:
+    """The id of the entity a name denotes: its id, any alias under any spelling, or the
+    closest known name when the spelling is new."""
+    try:
+        return store.entity(name).id
+    except NotFound:
+        pass
+    key = key_of(display(name))
+    found = store.entities_by_key(key)
+    if found:
+        return found[0][0]
+    keys = dict(store.alias_keys())
+    best = process.extractOne(key, list(keys), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    if best:
+        return keys[best[0]]
+    raise NotFound(f"no entity named {name!r}; list them with 'nkwatch entities'")
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """Everything the knowledge base holds on one entity."""
+
+    entity: Entity
+    summary: EntitySummary
+    posts: tuple[PostRow, ...]  # newest first, each with its story
+    grades: dict[str, str]  # story id -> grade ("C3")
+    co_mentioned: tuple[EntitySummary, ...]
+    timeline: tuple[tuple[str, int], ...]  # (YYYY-MM, posts) in month order
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return tuple(a for a in self.entity.aliases if a != self.entity.name)
+
+
+def dossier(store: Store, name: str, ratings: Ratings, limit: int | None = None) -> Dossier:
+    entity_id = find_entity(store, name)
+    post_ids = store.entity_post_ids(entity_id)
+    rows = store.post_rows(post_ids[:limit] if limit else post_ids)
+    story_ids = sorted({r.story for r in rows if r.story})
+    grades = {s.id: s.grade for s in views(store.story_versions(story_ids), ratings)}
+    months: dict[str, int] = {}
+    for r in store.post_rows(post_ids) if limit and len(post_ids) > limit else rows:
+        if r.published:
+            months[r.published[:7]] = months.get(r.published[:7], 0) + 1
+    return Dossier(
+        store.entity(entity_id),
+        store.entity_summary(entity_id),
+        tuple(rows),
+        grades,
+        tuple(store.co_mentioned(entity_id)),
+        tuple(sorted(months.items())),
+    )
+
+
+def stories(
+    store: Store, ratings: Ratings, limit: int | None = None, min_versions: int = 1
+) -> list[Story]:
+    """Stories, the newest first."""
+    ids = store.story_ids(limit, min_versions)
+    order = {sid: n for n, sid in enumerate(ids)}
+    return sorted(views(store.story_versions(ids), ratings), key=lambda s: order[s.id])
+
+
+def story(store: Store, ref: str, ratings: Ratings) -> Story:
+    """A story by its id, a former id, or the id of any of its posts."""
+    story_id = store.find_story(ref)
+    return view(story_id, store.story_versions([story_id]), ratings)
+
+
+@dataclass(frozen=True)
+class PostView:
+    post: Post
+    story: Story | None
+    publisher: str | None
+
+    @property
+    def other_versions(self) -> int:
+        return len(self.story.versions) - 1 if self.story else 0
+
+
+def post_view(store: Store, post_id: str, ratings: Ratings) -> PostView:
+    post = store.post(post_id)
+    story_id = store.story_of(post.id)
+    found = view(story_id, store.story_versions([story_id]), ratings) if story_id else None
+    publisher = next(
+        (v.publisher for v in (found.versions if found else ()) if v.post_id == post.id), None
+    )
+    return PostView(post, found, publisher)
+
+
+def chain(
+    publisher: str | None, origins: tuple[str, ...], attributions: tuple[Attribution, ...]
+) -> str:
+    """'NK Econ Watch quoting Daily NK citing a source in North Pyongan Province [anonymous-source]'."""
+    links = [publisher or "this post"]
+    links += [f"quoting {o}" for o in origins if o != publisher]
+    cited = list(
+        dict.fromkeys(f"{a.source} [{a.kind}]" for a in attributions if a.source not in origins)
+    )
+    if cited:
+        links.append("citing " + "; ".join(cited[:6]) + ("; ..." if len(cited) > 6 else ""))
+    return " ".join(links)
+
+
+__all__ = [
+    "Dossier",
+    "PostView",
+    "chain",
+    "dossier",
+    "find_entity",
+    "post_view",
+    "stories",
+    "story",
+]
