@@ -7,6 +7,8 @@ import pytest
 
 from nkwatch import Pipeline
 
+from .servers import chromium, postgres_server, postgres_url  # noqa: F401  (fixtures)
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 SHARED = Path(os.environ.get("NKWATCH_SHARED", ROOT.parent / "shared"))
