@@ -6,9 +6,9 @@ import pytest
 
 from nkwatch import ingest_paths, open_store
 from nkwatch.dedupe import StoryAssigner
-from nkwatch.pipeline import store_batch
 from nkwatch.errors import NotFound, StoreError
 from nkwatch.model import Post
+from nkwatch.pipeline import store_batch
 from nkwatch.ratings import Ratings
 from nkwatch.read import read_file
 from nkwatch.views import dossier

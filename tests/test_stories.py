@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from nkwatch import Pipeline
 from nkwatch.cli import main
 from nkwatch.dedupe import Fingerprint, judge
+from nkwatch.model import Story
 from nkwatch.pipeline import ingest_paths
 from nkwatch.ratings import Ratings
 from nkwatch.store import open_store
-from nkwatch.model import Story
 from nkwatch.stories import views
 
 from .conftest import ROOT

@@ -230,11 +230,31 @@ def entities_of(post: Post, gazetteer: Gazetteer) -> list[Entity]:
             continue
         entry = gazetteer.entries.get(m.entity_id)
         out[m.entity_id] = (
-            Entity(entry.id, entry.name, EntityType(entry.type), entry.aliases, dict(entry.info))
+            Entity(
+                entry.id,
+                entry.name,
+                EntityType(entry.type),
+                entry.aliases,
+                located(entry, gazetteer),
+            )
             if entry
             else Entity(m.entity_id, m.name, m.type)
         )
     return list(out.values())
+
+
+def located(entry: Entry, gazetteer: Gazetteer) -> dict[str, str]:
+    """What the gazetteer knows of an entry; a site with no surveyed point takes the
+    coordinates of the town or province it is in, and says so."""
+    info = dict(entry.info)
+    if info.get("lat") or entry.type == "place":
+        return info
+    for key in ("place", "province"):
+        where = gazetteer.lookup(info[key], "place") if info.get(key) else None
+        if where is not None and where.info.get("lat"):
+            info.update(lat=where.info["lat"], lon=where.info["lon"], located_by=where.name)
+            break
+    return info
 
 
 def found_names(spellings: dict[str, Counter[str]]) -> dict[str, str]:

@@ -27,14 +27,16 @@ class SQLiteStore(SQLStore):
         self.path = path
         self.where = str(path)
         check_file(path, write)
-        if write:
-            url = f"sqlite:///{path}"
-        else:
-            url = f"sqlite:///file:{path.resolve().as_posix()}?mode=ro&uri=true"
-        engine = sa.create_engine(url, connect_args={"timeout": BUSY_SECONDS})
-        event.listen(engine, "connect", _set_up if write else _set_up_reader)
-        event.listen(engine, "begin", _begin)
-        super().__init__(engine, write)
+        if path.exists() and path.stat().st_size:
+            probe = engine_for(path, write=False)  # another program's file is never opened to write
+            try:
+                with probe.connect() as conn:
+                    self._revision(conn)
+            except sa.exc.SQLAlchemyError as exc:
+                raise self.error(exc) from exc
+            finally:
+                probe.dispose()
+        super().__init__(engine_for(path, write), write)
 
     def lock(self, conn: Connection) -> None:
         """Nothing to do: the transaction began IMMEDIATE (see `writing`)."""
@@ -52,6 +54,17 @@ class SQLiteStore(SQLStore):
                 " ingest the documents again into a new file"
             )
         return None
+
+
+def engine_for(path: Path, write: bool) -> sa.Engine:
+    if write:
+        url = f"sqlite:///{path}"
+    else:
+        url = f"sqlite:///file:{path.resolve().as_posix()}?mode=ro&uri=true"
+    engine = sa.create_engine(url, connect_args={"timeout": BUSY_SECONDS})
+    event.listen(engine, "connect", _set_up if write else _set_up_reader)
+    event.listen(engine, "begin", _begin)
+    return engine
 
 
 def check_file(path: Path, write: bool) -> None:

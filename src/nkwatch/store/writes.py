@@ -38,7 +38,8 @@ class Batch:
     def add_document(self, document: Document) -> bool:
         """Store a document; False when it is already stored (nothing is written then)."""
         result = self.conn.execute(
-            insert_ignore(self.conn, t.documents).values(
+            insert_ignore(self.conn, t.documents)
+            .values(
                 id=document.id,
                 file_sha256=document.file_sha256,
                 source=document.source,
@@ -50,8 +51,9 @@ class Batch:
                 text=document.text,
                 ingested_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             )
+            .returning(t.documents.c.id)
         )
-        return result.rowcount == 1
+        return result.first() is not None
 
     def add_post(self, post: Post, entities: Sequence[Entity]) -> None:
         """A post with its people, origins, attributions and mentions; `entities` are the
