@@ -22,9 +22,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from nkwatch.dedupe import Fingerprint, judge
-from nkwatch.model import Document, Post
-from nkwatch.store import SQLiteStore, open_store
+from nkwatch.dedupe import Candidates, Fingerprint, StoryAssigner, judge
+from nkwatch.model import Document, Post, StoryDecision
+from nkwatch.pipeline import Pipeline, store_batch
+from nkwatch.store import open_store
 
 CHECKPOINTS = (1_000, 10_000, 100_000)
 WINDOW = 500  # posts timed around each checkpoint
@@ -51,18 +52,18 @@ def generate(n: int, rng: random.Random) -> list[str]:
     return texts
 
 
-def timed_store(path: Path) -> tuple[SQLiteStore, list[float]]:
-    store = open_store(path)
-    times: list[float] = []
-    assign = store._assign_story
+class TimedAssigner(StoryAssigner):
+    """The dedupe stage, timed post by post (candidates, judgement, decision)."""
 
-    def timed(post_id: str, fp: Fingerprint) -> None:
+    def __init__(self) -> None:
+        super().__init__()
+        self.times: list[float] = []
+
+    def decide(self, store: Candidates, post: Post) -> StoryDecision:
         t = time.perf_counter()
-        assign(post_id, fp)
-        times.append(time.perf_counter() - t)
-
-    store._assign_story = timed  # type: ignore[method-assign]
-    return store, times
+        decision = super().decide(store, post)
+        self.times.append(time.perf_counter() - t)
+        return decision
 
 
 def main(n: int) -> None:
@@ -70,17 +71,20 @@ def main(n: int) -> None:
     texts = generate(n, rng)
     day = dt.date(2020, 1, 1)
     with tempfile.TemporaryDirectory() as tmp:
-        store, times = timed_store(Path(tmp) / "kb.db")
+        store = open_store(Path(tmp) / "kb.db", write=True)
+        pipeline = Pipeline(entities=False)
+        assigner = TimedAssigner()
+        times = assigner.times
         batch: list[tuple[Document, list[Post]]] = []
         for i, text in enumerate(texts):
             published = day + dt.timedelta(days=i // 50)
             doc = Document(f"gen/{i}.txt", "text", text, f"sha{i}", f"Post {i}", published)
             batch.append((doc, [Post(doc.id, 0, doc.source, text, doc.title, published)]))
             if len(batch) == 200:
-                store.add_documents(batch)
+                store_batch(store, batch, pipeline, assigner)
                 batch.clear()
         if batch:
-            store.add_documents(batch)
+            store_batch(store, batch, pipeline, assigner)
         stories = store.stats()["stories"]
         store.close()
 

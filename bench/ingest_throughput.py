@@ -51,7 +51,7 @@ def make_corpus(folder: Path, n_posts: int, per_page: int = 20) -> None:
 
 def timed_ingest(corpus: Path, db: Path, entities: bool) -> tuple[int, float]:
     pipeline = Pipeline(entities=entities)
-    store = open_store(db, pipeline.gazetteer)
+    store = open_store(db, write=True)
     start = time.perf_counter()
     report = ingest_paths([corpus], store, pipeline)
     elapsed = time.perf_counter() - start

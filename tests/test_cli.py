@@ -92,3 +92,14 @@ def test_user_errors_are_one_line(tmp_path: Path) -> None:
     assert unknown.exit_code == 1 and "no post 'zzz'" in unknown.output
     bad_date = CliRunner().invoke(main, ["posts", "--since", "yesterday", "--db", db])
     assert bad_date.exit_code == 2 and "YYYY-MM-DD" in bad_date.output
+
+
+def test_the_command_starts_without_loading_the_pipeline() -> None:
+    """`nkwatch --help` must answer at once: the commands import what they use."""
+    import subprocess
+    import sys
+
+    heavy = ("sqlalchemy", "datasketch", "numpy", "trafilatura", "charset_normalizer", "ahocorasick")
+    code = "import sys, nkwatch.cli; print(' '.join(m for m in %r if m in sys.modules))" % (heavy,)
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == ""

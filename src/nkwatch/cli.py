@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from nkwatch.errors import NkwatchError
-from nkwatch.read import MAX_BYTES
 
 if TYPE_CHECKING:  # the commands import what they use, so `nkwatch --help` starts at once
     from nkwatch.store import Store
@@ -85,14 +84,13 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--max-bytes", default=MAX_BYTES, show_default=True, help="Skip files larger than this."
-)
+@click.option("--max-bytes", type=int, help="Skip files larger than this (default 50 MB).")
 @db_option
 @clean_errors
-def ingest(paths: tuple[Path, ...], max_bytes: int, db: str) -> None:
+def ingest(paths: tuple[Path, ...], max_bytes: int | None, db: str) -> None:
     """Read documents (files or folders) into the knowledge base."""
     from nkwatch.pipeline import Pipeline, ingest_paths
+    from nkwatch.read import MAX_BYTES
     from nkwatch.store import open_store
 
     pipeline = Pipeline()
@@ -104,7 +102,7 @@ def ingest(paths: tuple[Path, ...], max_bytes: int, db: str) -> None:
             click.echo(f"\r  reading {source[-60:]:<60}", nl=False, err=True)
 
     try:
-        report = ingest_paths(list(paths), store, pipeline, max_bytes, progress)
+        report = ingest_paths(list(paths), store, pipeline, max_bytes or MAX_BYTES, progress)
     finally:
         store.close()
     if shown:
@@ -125,16 +123,16 @@ def ingest(paths: tuple[Path, ...], max_bytes: int, db: str) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True
 )
-@click.option("--max-bytes", default=MAX_BYTES, show_default=True)
+@click.option("--max-bytes", type=int, help="Skip files larger than this (default 50 MB).")
 @clean_errors
-def extract(paths: tuple[Path, ...], fmt: str, max_bytes: int) -> None:
+def extract(paths: tuple[Path, ...], fmt: str, max_bytes: int | None) -> None:
     """Run the per-document stages and print the posts; nothing is stored."""
     from nkwatch.export import post_record
     from nkwatch.pipeline import Pipeline, extract_paths
-    from nkwatch.read import ReadFailure
+    from nkwatch.read import MAX_BYTES, ReadFailure
 
     failures, printed = 0, 0
-    for item in extract_paths(list(paths), Pipeline(), max_bytes):
+    for item in extract_paths(list(paths), Pipeline(), max_bytes or MAX_BYTES):
         if isinstance(item, ReadFailure):
             failures += 1
             click.echo(f"nkwatch: could not read {item.source}: {item.reason}", err=True)

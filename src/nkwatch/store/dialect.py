@@ -9,5 +9,9 @@ from sqlalchemy.engine import Connection
 
 def insert_ignore(conn: Connection, table: sa.Table) -> sa.Insert:
     """INSERT ... ON CONFLICT DO NOTHING, in the connection's dialect."""
-    module = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return insert_ignore_for(conn.dialect.name, table)
+
+
+def insert_ignore_for(dialect: str, table: sa.Table) -> sa.Insert:
+    module = postgresql if dialect == "postgresql" else sqlite
     return module.insert(table).on_conflict_do_nothing()

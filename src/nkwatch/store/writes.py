@@ -11,6 +11,8 @@ import datetime as dt
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -18,7 +20,7 @@ from sqlalchemy.engine import Connection
 from nkwatch.model import Document, Entity, Post, StoryDecision
 from nkwatch.names import key_of
 from nkwatch.store import schema as t
-from nkwatch.store.dialect import insert_ignore
+from nkwatch.store.dialect import insert_ignore, insert_ignore_for
 
 INGESTS = "ingests"  # kb_meta key: write batches committed so far
 
@@ -27,11 +29,50 @@ def iso(date: dt.date | None) -> str | None:
     return date.isoformat() if date else None
 
 
+@dataclass(frozen=True)
+class Statements:
+    """The statements of the hot path, built once per dialect: each post runs them all."""
+
+    add_document: sa.Insert
+    twin_of: sa.Select  # type: ignore[type-arg]
+    band_candidates: sa.Select  # type: ignore[type-arg]
+    post_prints: sa.Select  # type: ignore[type-arg]
+    stories_of: sa.Select  # type: ignore[type-arg]
+    first_posts: sa.Select  # type: ignore[type-arg]
+    stored_entities: sa.Select  # type: ignore[type-arg]
+    add_alias: sa.Insert
+    add_link: sa.Insert
+
+
+@cache
+def statements(dialect: str) -> Statements:
+    b, pr, m, p = t.story_bands, t.post_prints, t.story_members, t.posts
+    many: sa.BindParameter[list[str]] = sa.bindparam("ids", expanding=True)
+    return Statements(
+        add_document=insert_ignore_for(dialect, t.documents).returning(t.documents.c.id),
+        twin_of=sa.select(pr.c.post_id).where(pr.c.exact == sa.bindparam("exact")).limit(1),
+        band_candidates=sa.select(b.c.post_id)
+        .where(b.c.key.in_(sa.bindparam("keys", expanding=True)))
+        .group_by(b.c.post_id)
+        .order_by(sa.func.count().desc(), b.c.post_id)
+        .limit(sa.bindparam("limit")),
+        post_prints=sa.select(p.c.id, p.c.text, p.c.published, p.c.title).where(p.c.id.in_(many)),
+        stories_of=sa.select(m.c.post_id, m.c.story_id).where(m.c.post_id.in_(many)),
+        first_posts=sa.select(sa.func.min(m.c.post_id))
+        .where(m.c.story_id.in_(many))
+        .group_by(m.c.story_id),
+        stored_entities=sa.select(t.entities.c.id).where(t.entities.c.id.in_(many)),
+        add_alias=insert_ignore_for(dialect, t.aliases),
+        add_link=insert_ignore_for(dialect, t.story_links),
+    )
+
+
 class Batch:
     """The write side of one transaction; made by `Store.writing()`."""
 
     def __init__(self, conn: Connection):
         self.conn = conn
+        self.sql = statements(conn.dialect.name)
 
     # -- documents and posts --------------------------------------------------------
 
@@ -60,15 +101,16 @@ class Batch:
         canonical records its mentions name (stored once, with their aliases)."""
         c = self.conn
         c.execute(
-            t.posts.insert().values(
-                id=post.id,
-                document_id=post.document_id,
-                idx=post.index,
-                source=post.source,
-                title=post.title,
-                published=iso(post.published),
-                text=post.text,
-            )
+            t.posts.insert(),
+            {
+                "id": post.id,
+                "document_id": post.document_id,
+                "idx": post.index,
+                "source": post.source,
+                "title": post.title,
+                "published": iso(post.published),
+                "text": post.text,
+            },
         )
         people = [
             {"post_id": post.id, "role": "author", "seq": i, "name": n}
@@ -157,7 +199,7 @@ class Batch:
         names |= {(i, n) for i, n in used if n}
         names |= {(e.id, e.name) for e in entities}
         self.conn.execute(
-            insert_ignore(self.conn, t.aliases),
+            self.sql.add_alias,
             [{"entity_id": i, "alias": n, "key": key_of(n)} for i, n in sorted(names)],
         )
 
@@ -182,42 +224,27 @@ class Batch:
 
     def twin_of(self, exact: str) -> str | None:
         """A stored post with exactly the same words, if any."""
-        return self.conn.execute(
-            sa.select(t.post_prints.c.post_id).where(t.post_prints.c.exact == exact).limit(1)
-        ).scalar()
+        return self.conn.execute(self.sql.twin_of, {"exact": exact}).scalar()
 
     def band_candidates(self, keys: Sequence[int], limit: int) -> list[str]:
         """Stored posts sharing LSH bands with these keys, most shared first."""
         if not keys:
             return []
-        b = t.story_bands
-        rows = self.conn.execute(
-            sa.select(b.c.post_id)
-            .where(b.c.key.in_(list(keys)))
-            .group_by(b.c.post_id)
-            .order_by(sa.func.count().desc(), b.c.post_id)
-            .limit(limit)
-        )
+        rows = self.conn.execute(self.sql.band_candidates, {"keys": list(keys), "limit": limit})
         return [r[0] for r in rows]
 
     def post_prints(self, post_ids: Sequence[str]) -> dict[str, tuple[str, str | None, str | None]]:
         """(text, published, title) of stored posts, for fingerprints."""
-        p = t.posts
         out = {}
         for chunk in chunks(sorted(set(post_ids))):
-            for r in self.conn.execute(
-                sa.select(p.c.id, p.c.text, p.c.published, p.c.title).where(p.c.id.in_(chunk))
-            ):
+            for r in self.conn.execute(self.sql.post_prints, {"ids": list(chunk)}):
                 out[r[0]] = (r[1], r[2], r[3])
         return out
 
     def stories_of(self, post_ids: Sequence[str]) -> dict[str, str]:
-        m = t.story_members
         out = {}
         for chunk in chunks(sorted(set(post_ids))):
-            for post_id, story_id in self.conn.execute(
-                sa.select(m.c.post_id, m.c.story_id).where(m.c.post_id.in_(chunk))
-            ):
+            for post_id, story_id in self.conn.execute(self.sql.stories_of, {"ids": list(chunk)}):
                 out[post_id] = story_id
         return out
 
@@ -225,12 +252,7 @@ class Batch:
         """The smallest post id of each story."""
         if not story_ids:
             return []
-        m = t.story_members
-        rows = self.conn.execute(
-            sa.select(sa.func.min(m.c.post_id))
-            .where(m.c.story_id.in_(sorted(set(story_ids))))
-            .group_by(m.c.story_id)
-        )
+        rows = self.conn.execute(self.sql.first_posts, {"ids": sorted(set(story_ids))})
         return [r[0] for r in rows]
 
     def file_story(self, d: StoryDecision) -> None:
@@ -240,13 +262,12 @@ class Batch:
                 t.story_bands.insert(), [{"key": k, "post_id": d.post_id} for k in d.band_keys]
             )
         c.execute(
-            t.post_prints.insert().values(
-                post_id=d.post_id, exact=d.exact, indexed=1 if d.band_keys else 0
-            )
+            t.post_prints.insert(),
+            {"post_id": d.post_id, "exact": d.exact, "indexed": 1 if d.band_keys else 0},
         )
         if d.links:
             c.execute(
-                insert_ignore(c, t.story_links),
+                self.sql.add_link,
                 [
                     {
                         "post_a": x.old,
@@ -258,7 +279,7 @@ class Batch:
                     for x in d.links
                 ],
             )
-        c.execute(t.story_members.insert().values(post_id=d.post_id, story_id=d.story_id))
+        c.execute(t.story_members.insert(), {"post_id": d.post_id, "story_id": d.story_id})
         for old in d.merged:
             m, a = t.story_members, t.story_aliases
             c.execute(m.update().where(m.c.story_id == old).values(story_id=d.story_id))
