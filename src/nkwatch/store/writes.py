@@ -34,12 +34,12 @@ class Statements:
     """The statements of the hot path, built once per dialect: each post runs them all."""
 
     add_document: sa.Insert
-    twin_of: sa.Select  # type: ignore[type-arg]
-    band_candidates: sa.Select  # type: ignore[type-arg]
-    post_prints: sa.Select  # type: ignore[type-arg]
-    stories_of: sa.Select  # type: ignore[type-arg]
-    first_posts: sa.Select  # type: ignore[type-arg]
-    stored_entities: sa.Select  # type: ignore[type-arg]
+    twin_of: sa.Select
+    band_candidates: sa.Select
+    post_prints: sa.Select
+    stories_of: sa.Select
+    first_posts: sa.Select
+    stored_entities: sa.Select
     add_alias: sa.Insert
     add_link: sa.Insert
 
