@@ -255,6 +255,11 @@ def test_a_crash_is_a_one_line_500_without_traceback() -> None:
     assert api.status_code == 500
     assert "secret" not in api.text and "Traceback" not in api.text
     assert "\n" not in api.json()["error"]
+    assert api.headers["content-security-policy"] == CSP
+    page = client.get("/map")
+    assert page.status_code == 500 and "secret" not in page.text
+    assert "\n" not in error_line(page.text)
+    assert page.headers["x-content-type-options"] == "nosniff"
 
 
 def test_empty_map_still_renders(client: TestClient) -> None:

@@ -8,6 +8,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from nkwatch.errors import NotFound
+from nkwatch.web.headers import CSP, FIXED
 from nkwatch.web.responses import SafeJSONResponse
 from nkwatch.web.site import Site
 
@@ -41,12 +42,19 @@ def install(app: FastAPI, site: Site) -> None:
 
     def answer(request: Request, status: int, message: str) -> Response:
         message = one_line(message)
+        response: Response
         if request.url.path.startswith("/api/") or request.url.path == "/api":
-            return SafeJSONResponse({"error": message}, status_code=status)
-        return site.page(
-            request, "error.html", {"title": f"Error {status}", "message": message, "status": status},
-            status_code=status,
-        )
+            response = SafeJSONResponse({"error": message}, status_code=status)
+        else:
+            response = site.page(
+                request, "error.html",
+                {"title": f"Error {status}", "message": message, "status": status},
+                status_code=status,
+            )
+        # A crash is answered outside the middleware stack, so the headers are set here too.
+        for name, value in (("Content-Security-Policy", CSP), *FIXED):
+            response.headers.setdefault(name, value)
+        return response
 
     async def on_validation(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
