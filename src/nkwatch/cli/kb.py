@@ -1,85 +1,22 @@
-"""The `nkwatch` command: a thin layer over the Python API."""
+"""Commands over the knowledge base: ingest, extract, list and show."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import click
 
-from nkwatch.errors import NkwatchError
-
-if TYPE_CHECKING:  # the commands import what they use, so `nkwatch --help` starts at once
-    from nkwatch.store import Store
-
-DEFAULT_DB = "nkwatch.db"
-ENTITY_TYPES = ["facility", "organization", "person", "place", "outlet", "product"]
-
-
-def db_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--db",
-        "db",
-        envvar="NKWATCH_DB",
-        default=DEFAULT_DB,
-        show_default=True,
-        help="The knowledge base: a file, or postgresql://USER@HOST:PORT/DBNAME (also NKWATCH_DB).",
-    )(f)
-
-
-def outlets_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--outlets",
-        "outlets",
-        envvar="NKWATCH_OUTLETS",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="An outlet table (TSV: id, name, reliability, reason...) whose grades replace"
-        " the shipped ones (also NKWATCH_OUTLETS).",
-    )(f)
-
-
-def clean_errors(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Our errors become one line on stderr and exit status 1, never a traceback."""
-
-    @wraps(f)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return f(*args, **kwargs)
-        except NkwatchError as exc:
-            click.echo(f"nkwatch: {exc}", err=True)
-            sys.exit(1)
-        except BrokenPipeError:
-            sys.stderr.close()
-            sys.exit(0)
-
-    return wrapper
-
-
-def existing_store(db: str) -> Store:
-    """The knowledge base opened for reading: never created, never changed."""
-    from nkwatch.store import open_store
-
-    return open_store(db)
-
-
-def parse_day(value: str | None) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD") from exc
-
-
-@click.group()
-@click.version_option(package_name="nkwatch")
-def main() -> None:
-    """nkwatch: a source-linked knowledge base of North Korea's industrial system."""
+from nkwatch.cli import main
+from nkwatch.cli.options import (
+    ENTITY_TYPES,
+    clean_errors,
+    db_option,
+    existing_store,
+    outlets_option,
+    parse_day,
+)
 
 
 @main.command()
@@ -354,7 +291,3 @@ def migrate(db: str) -> None:
 
     open_store(db, write=True).close()
     click.echo(f"{db} is up to date")
-
-
-if __name__ == "__main__":
-    main()

@@ -1,0 +1,26 @@
+"""The `nkwatch` command: a thin layer over the Python API.
+
+Each command parses its options, calls one library function and prints; the
+command modules import what they use when they run, so the command starts at
+once.
+"""
+
+from __future__ import annotations
+
+import click
+
+
+@click.group()
+@click.version_option(package_name="nkwatch")
+def main() -> None:
+    """nkwatch: a source-linked knowledge base of North Korea's industrial system."""
+
+
+def register() -> None:
+    from nkwatch.cli import kb  # noqa: F401  (defines its commands on `main`)
+
+
+register()
+
+if __name__ == "__main__":
+    main()
