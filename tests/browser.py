@@ -64,7 +64,8 @@ class Page:
 
     def events(self, method: str) -> list[dict[str, Any]]:
         return [
-            e["params"] for e in self.browser.events
+            e["params"]
+            for e in self.browser.events
             if e.get("sessionId") == self.session and e["method"] == method
         ]
 
@@ -90,7 +91,8 @@ class Page:
     def problems(self) -> list[str]:
         """Console errors, uncaught exceptions and CSP violations seen so far."""
         found = [
-            e["entry"]["text"] for e in self.events("Log.entryAdded")
+            e["entry"]["text"]
+            for e in self.events("Log.entryAdded")
             if e["entry"]["level"] == "error"
         ]
         found += [str(e["exceptionDetails"]) for e in self.events("Runtime.exceptionThrown")]
@@ -125,15 +127,29 @@ class Browser:
         # The shell below moves the child's ends to fds 3 and 4; keep them clear of those.
         to_child_r, from_child_w = above(to_child_r), above(from_child_w)
         args = [
-            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-            "--disable-extensions", "--disable-background-networking", "--hide-scrollbars",
-            "--remote-debugging-pipe", f"--user-data-dir={profile}", "--window-size=1280,900",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-extensions",
+            "--disable-background-networking",
+            "--hide-scrollbars",
+            "--remote-debugging-pipe",
+            f"--user-data-dir={profile}",
+            "--window-size=1280,900",
             "about:blank",
         ]
         self.process = subprocess.Popen(
-            ["/bin/bash", "-c", f'exec "$0" "$@" 3<&{to_child_r} 4>&{from_child_w}', chromium_path(), *args],
+            [
+                "/bin/bash",
+                "-c",
+                f'exec "$0" "$@" 3<&{to_child_r} 4>&{from_child_w}',
+                chromium_path(),
+                *args,
+            ],
             pass_fds=(to_child_r, from_child_w),
-            stdout=subprocess.DEVNULL, stderr=log,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
         )
         os.close(to_child_r)
         os.close(from_child_w)
@@ -141,8 +157,13 @@ class Browser:
         self.events: list[dict[str, Any]] = []
         self.next_id = 0
 
-    def send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None,
-             timeout: float = 20.0) -> dict[str, Any]:
+    def send(
+        self,
+        method: str,
+        params: dict[str, Any] | None = None,
+        session: str | None = None,
+        timeout: float = 20.0,
+    ) -> dict[str, Any]:
         self.next_id += 1
         message: dict[str, Any] = {"id": self.next_id, "method": method, "params": params or {}}
         if session:
@@ -171,12 +192,16 @@ class Browser:
 
     def open(self, url: str) -> Page:
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+            "sessionId"
+        ]
         page = Page(self, session)
         for domain in ("Page", "Network", "Log", "Runtime"):
             page.send(f"{domain}.enable")
-        page.send("Emulation.setDeviceMetricsOverride",
-                  {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False})
+        page.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+        )
         page.send("Page.navigate", {"url": url})
         return page
 

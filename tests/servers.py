@@ -79,7 +79,9 @@ class PostgresServer:
         try:
             yield self.url(name)
         finally:
-            self._admin(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            self._admin(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
 
     def _admin(self, statement: sql.Composed) -> None:
         with psycopg.connect(self.conninfo(), autocommit=True) as conn:
@@ -89,9 +91,7 @@ class PostgresServer:
 def postgres_bindir(root: Path = PG_ROOT) -> Path | None:
     """The newest `<root>/<version>/bin` that holds initdb and pg_ctl, or None."""
     found = [
-        path.parent
-        for path in root.glob("*/bin/initdb")
-        if (path.parent / "pg_ctl").is_file()
+        path.parent for path in root.glob("*/bin/initdb") if (path.parent / "pg_ctl").is_file()
     ]
     return max(found, key=lambda bindir: _version_key(bindir.parent.name), default=None)
 
@@ -130,8 +130,20 @@ def running_postgres(root: Path = PG_ROOT) -> Iterator[PostgresServer]:
 
     data = folder / "data"
     try:
-        _check(run("initdb", "-D", str(data), "-U", PG_SUPERUSER, "--auth=trust", "-E", "UTF8",
-                   "--locale=C", "--no-sync"))
+        _check(
+            run(
+                "initdb",
+                "-D",
+                str(data),
+                "-U",
+                PG_SUPERUSER,
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C",
+                "--no-sync",
+            )
+        )
         server = _start(run, folder, data)
         try:
             yield server
@@ -156,8 +168,13 @@ def _start(
     log = folder / "server.log"
     for _ in range(tries):
         port = free_port()
-        options = " ".join([f"-h 127.0.0.1 -p {port} -k {folder}", *(f"-c {s}" for s in PG_SETTINGS)])
-        if run("pg_ctl", "start", "-D", str(data), "-l", str(log), "-w", "-o", options).returncode == 0:
+        options = " ".join(
+            [f"-h 127.0.0.1 -p {port} -k {folder}", *(f"-c {s}" for s in PG_SETTINGS)]
+        )
+        if (
+            run("pg_ctl", "start", "-D", str(data), "-l", str(log), "-w", "-o", options).returncode
+            == 0
+        ):
             return PostgresServer(host="127.0.0.1", port=port, folder=folder)
     tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
     pytest.fail(f"PostgreSQL did not start on a free port; its log ends:\n{tail}", pytrace=False)

@@ -194,3 +194,28 @@ def test_a_server_that_cannot_be_reached_is_one_line() -> None:
     result = CliRunner().invoke(main, ["stats", "--db", "postgresql://nobody@127.0.0.1:1/none"])
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and "failed" in result.output
+
+
+def test_overlapping_mentions_are_all_kept(kb: str, pipeline: Pipeline) -> None:
+    from nkwatch.model import Document, Mention
+
+    text = "Kim Chaek Iron and Steel Complex"
+    doc = Document("overlap.txt", "text", text, "sha-overlap")
+    post = Post(
+        doc.id,
+        0,
+        doc.source,
+        text,
+        mentions=(
+            Mention(text, "facility", 0, len(text), text, "facility:~kim-chaek-complex"),
+            Mention("Kim Chaek", "person", 0, 9, "Kim Chaek", "person:~kim-chaek"),
+        ),
+    )
+    store = open_store(kb, write=True)
+    store_batch(store, [(doc, [post])], pipeline, StoryAssigner())
+    stored = store.post(post.id).mentions
+    assert {(m.start, m.end, m.type) for m in stored} == {
+        (0, len(text), "facility"),
+        (0, 9, "person"),
+    }
+    store.close()

@@ -27,7 +27,9 @@ USER_TABLES = """
 """
 
 
-def test_postgres_answers_on_its_own_port(postgres_server: PostgresServer, postgres_url: str) -> None:
+def test_postgres_answers_on_its_own_port(
+    postgres_server: PostgresServer, postgres_url: str
+) -> None:
     engine = sa.create_engine(postgres_url)
     with engine.connect() as conn:
         version = conn.execute(sa.text("SELECT version()")).scalar_one()

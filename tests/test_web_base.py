@@ -19,7 +19,9 @@ EVIL = "<script>alert(1)</script> Works"
 PAGES = ("/", "/map", "/docs", "/no/such/page")
 
 
-def point(entity_id: str, kind: str, name: str, mentions: int, lon: float, lat: float) -> dict[str, Any]:
+def point(
+    entity_id: str, kind: str, name: str, mentions: int, lon: float, lat: float
+) -> dict[str, Any]:
     return {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [lon, lat]},
@@ -35,8 +37,11 @@ def sample_features() -> dict[str, Any]:
             point("pyongyang", "place", "Pyongyang", 120, 125.75, 39.03),
             point("evil/1", "facility", EVIL, 3, 127.5, 39.9),
             point("nowhere", "place", "Off the globe", 5, 129.0, 200.0),
-            {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[1, 2], [3, 4]]},
-             "properties": {"id": "line", "type": "place", "name": "A line"}},
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [[1, 2], [3, 4]]},
+                "properties": {"id": "line", "type": "place", "name": "A line"},
+            },
         ],
     }
 
@@ -83,13 +88,16 @@ def parse(html: str) -> Tags:
 
 def local_refs(html: str) -> list[str]:
     return [
-        ref for _, attrs in parse(html).tags for key, ref in attrs.items()
+        ref
+        for _, attrs in parse(html).tags
+        for key, ref in attrs.items()
         if key in ("src", "href", "action") and ref
     ]
 
 
 @pytest.mark.parametrize(
-    "path", [*PAGES, "/api/map", "/api/nope", "/openapi.json", "/static/style.css", "/static/map.js"]
+    "path",
+    [*PAGES, "/api/map", "/api/nope", "/openapi.json", "/static/style.css", "/static/map.js"],
 )
 def test_every_response_carries_the_security_headers(client: TestClient, path: str) -> None:
     response = client.get(path)
@@ -123,7 +131,11 @@ def test_outline_is_small_geojson_of_land_around_the_peninsula(client: TestClien
     for feature in outline["features"]:
         assert feature["geometry"]["type"] in ("Polygon", "MultiPolygon")
         polygons = feature["geometry"]["coordinates"]
-        rings = polygons if feature["geometry"]["type"] == "Polygon" else [r for p in polygons for r in p]
+        rings = (
+            polygons
+            if feature["geometry"]["type"] == "Polygon"
+            else [r for p in polygons for r in p]
+        )
         for ring in rings:
             assert ring[0] == ring[-1]
             assert all(119 <= lon <= 135 and 33 <= lat <= 45.5 for lon, lat in ring)

@@ -20,11 +20,17 @@ def features() -> dict[str, Any]:
         ("pyongyang", "place", "Pyongyang", 120, 125.75, 39.03),
         ("evil", "organization", EVIL, 3, 127.5, 39.9),
     ]
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
-         "properties": {"id": i, "type": t, "name": name, "mentions": m}}
-        for i, t, name, m, lon, lat in rows
-    ]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"id": i, "type": t, "name": name, "mentions": m},
+            }
+            for i, t, name, m, lon, lat in rows
+        ],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +71,11 @@ def test_map_draws_outlines_and_markers_offline(site: tuple[str, Browser]) -> No
     assert sorted(p["name"] for p in popups) == sorted(
         ["Kim Chaek Iron and Steel Complex", "Pyongyang", EVIL]
     )
-    assert {p["href"] for p in popups} == {"/entities/kim-chaek", "/entities/pyongyang", "/entities/evil"}
+    assert {p["href"] for p in popups} == {
+        "/entities/kim-chaek",
+        "/entities/pyongyang",
+        "/entities/evil",
+    }
     assert all(p["elements"] == 0 for p in popups)
     assert len({p["fill"] for p in popups}) == 3  # one colour per type
     assert page.evaluate("document.title") == "Map · nkwatch"

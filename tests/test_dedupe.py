@@ -1,0 +1,155 @@
+"""The story judgement, rule by rule: each named rule holds on its own case and not beside it."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from nkwatch.dedupe import (
+    DEFAULT,
+    RULES,
+    Fingerprint,
+    Pair,
+    StoryAssigner,
+    excerpt,
+    judge,
+    near_copy,
+    re_post,
+    retelling,
+    reworded,
+    same_text,
+    story_id_of,
+)
+from nkwatch.model import LinkKind, Post
+
+DAY = dt.date(2024, 5, 2)
+REPORT = (
+    "Workers at the Kim Chaek Iron and Steel Complex in Chongjin were told to raise pig iron "
+    "output by 12 percent before the October deadline, a source in North Hamgyong Province said. "
+    "The complex shipped 3,400 tonnes of steel to Nampho last month and wages rose to 18,000 won. "
+    "Managers at the Songjin works near Kimchaek asked the Ministry of Metal Industry for coke, "
+    "while traders in Hoeryong said the price of rice held at 6,200 won a kilogram."
+)
+
+
+def fp(text: str, day: dt.date | None = DAY, title: str | None = None) -> Fingerprint:
+    return Fingerprint(text, day, title)
+
+
+def test_same_text_needs_the_same_words() -> None:
+    a, b = fp(REPORT), fp(REPORT.upper())  # case and spacing do not count
+    assert same_text(Pair.of(a, b), DEFAULT) is not None
+    assert same_text(Pair.of(a, fp(REPORT + " One more line.")), DEFAULT) is None
+
+
+def test_near_copy_holds_at_its_threshold_and_not_below() -> None:
+    words = REPORT.split()
+    edited = fp(" ".join(words[:-3] + ["kilogram", "in", "Hoeryong."]))
+    pair = Pair.of(fp(REPORT), edited)
+    assert pair.jaccard >= DEFAULT.near_copy and near_copy(pair, DEFAULT) is not None
+    strict = dataclasses.replace(DEFAULT, near_copy=pair.jaccard + 0.01)
+    assert near_copy(pair, strict) is None
+
+
+def test_excerpt_is_a_short_text_inside_a_long_one() -> None:
+    half = fp(" ".join(REPORT.split()[:45]))
+    pair = Pair.of(fp(REPORT), half)
+    assert near_copy(pair, DEFAULT) is None and excerpt(pair, DEFAULT) is not None
+    tiny = Pair.of(fp(REPORT), fp(" ".join(REPORT.split()[:12])))
+    assert excerpt(tiny, DEFAULT) is None  # too short to prove anything
+
+
+def test_re_post_needs_the_headline_and_the_facts() -> None:
+    title = "Steel output ordered up at Kim Chaek complex"
+    reworded_half = " ".join(REPORT.split()[:40]) + " Officials gave no reason for the order."
+    later = DAY + dt.timedelta(days=40)
+    pair = Pair.of(fp(REPORT, title=title), fp(reworded_half, later, title=title))
+    assert re_post(pair, DEFAULT) is not None
+    other = Pair.of(fp(REPORT, title=title), fp(reworded_half, later, title="Another story"))
+    assert re_post(other, DEFAULT) is None
+
+
+def test_reworded_joins_close_in_time_only() -> None:
+    words = REPORT.split()
+    edited = " ".join(w if i % 20 != 7 else "indeed" for i, w in enumerate(words))
+    close = Pair.of(fp(REPORT), fp(edited, DAY + dt.timedelta(days=1)))
+    assert near_copy(close, DEFAULT) is None and reworded(close, DEFAULT) is not None
+    far = Pair.of(fp(REPORT), fp(edited, DAY + dt.timedelta(days=90)))
+    assert reworded(far, DEFAULT) is None
+
+
+def test_retelling_repeats_names_and_figures_in_other_words() -> None:
+    retold = (
+        "A source in North Hamgyong Province said workers at the Kim Chaek Iron and Steel Complex "
+        "in Chongjin must lift pig iron output by 12 percent by the October deadline. The complex "
+        "sent 3,400 tonnes of steel to Nampho, wages went up to 18,000 won, the Songjin works near "
+        "Kimchaek sought coke from the Ministry of Metal Industry, and in Hoeryong rice cost "
+        "6,200 won a kilogram."
+    )
+    pair = Pair.of(fp(REPORT), fp(retold, DAY + dt.timedelta(days=1)))
+    assert retelling(pair, DEFAULT) is not None
+    fewer_figures = dataclasses.replace(DEFAULT, retelling_figures=99)
+    assert retelling(pair, fewer_figures) is None
+
+
+def test_judge_takes_the_first_rule_that_holds() -> None:
+    assert [r.__name__ for r in RULES][:3] == ["same_text", "near_copy", "excerpt"]
+    match = judge(fp(REPORT), fp(REPORT))
+    assert match is not None and match.kind is LinkKind.SAME_TEXT
+    assert judge(fp(REPORT), fp("Nothing in common here at all, none whatsoever.")) is None
+
+
+class Memory:
+    """The store's side of the stage, as a dict: what `decide` may ask of a write batch."""
+
+    def __init__(self) -> None:
+        self.posts: dict[str, Post] = {}
+        self.story: dict[str, str] = {}
+        self.bands: dict[int, list[str]] = {}
+        self.exact: dict[str, str] = {}
+
+    def twin_of(self, exact: str) -> str | None:
+        return self.exact.get(exact)
+
+    def band_candidates(self, keys: object, limit: int) -> list[str]:
+        found = {p for k in keys for p in self.bands.get(k, [])}  # type: ignore[attr-defined]
+        return sorted(found)[:limit]
+
+    def post_prints(self, ids: object) -> dict[str, tuple[str, str | None, str | None]]:
+        return {
+            i: (p.text, p.published.isoformat() if p.published else None, p.title)
+            for i, p in self.posts.items()
+            if i in ids  # type: ignore[operator]
+        }
+
+    def stories_of(self, ids: object) -> dict[str, str]:
+        return {i: self.story[i] for i in ids if i in self.story}  # type: ignore[attr-defined]
+
+    def first_posts(self, stories: object) -> list[str]:
+        return [min(p for p, s in self.story.items() if s == story) for story in stories]  # type: ignore[attr-defined]
+
+    def add(self, post: Post, assigner: StoryAssigner) -> str:
+        d = assigner.decide(self, post)
+        self.posts[post.id] = post
+        self.exact.setdefault(d.exact, post.id)
+        for k in d.band_keys:
+            self.bands.setdefault(k, []).append(post.id)
+        for old in d.merged:
+            for p, s in list(self.story.items()):
+                if s == old:
+                    self.story[p] = d.story_id
+        self.story[post.id] = d.story_id
+        return d.story_id
+
+
+def test_the_stage_decides_and_names_stories_by_their_smallest_post() -> None:
+    kb, assigner = Memory(), StoryAssigner()
+    later = Post("b" * 64, 0, "b.txt", REPORT, "Steel", DAY)
+    first = kb.add(later, assigner)
+    assert first == story_id_of(later.id)
+    copy = Post(
+        "a" * 64, 0, "a.txt", REPORT, "Steel", DAY
+    )  # a smaller id joins: the story is renamed
+    assert kb.add(copy, assigner) == story_id_of(copy.id) == kb.story[later.id]
+    other = Post("c" * 64, 0, "c.txt", "An unrelated note on fisheries in Sinpo.", None, DAY)
+    assert kb.add(other, assigner) == story_id_of(other.id)
