@@ -30,3 +30,18 @@ def test_kinds_and_spans(pipeline: Pipeline) -> None:
     assert not any(
         "3,000 workers" in a.text for a in post.attributions
     )  # no source, no attribution
+
+
+def test_reporting_verbs_one_list(pipeline: Pipeline) -> None:
+    assert pipeline.extractor is not None
+    text = (
+        "Paul Mason argued that prices rose. "
+        "Coal piled up at the port, a noted defector said. "
+        "Analysing the practices revealed among officials, he stressed the point."
+    )
+    post = pipeline.extractor.extract(Post("d", 0, "t.txt", text))
+    assert ("person", "Paul Mason") in {(m.type, m.name) for m in post.mentions}
+    assert [(a.kind, a.source) for a in post.attributions] == [
+        ("named-official", "Paul Mason"),
+        ("anonymous-source", "a noted defector"),
+    ]

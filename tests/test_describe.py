@@ -54,3 +54,22 @@ def test_agency_dateline_and_read_it_on() -> None:
     assert [o.name for o in describe(post("You can read it here on 38 North.")).origins] == [
         "38 North"
     ]
+
+
+def test_source_lead_with_only_an_outlet_and_a_date() -> None:
+    p = describe(post("Body.\n\nSource:\nInstitute for Far Eastern Studies\n2014-9-4"))
+    assert [(o.name, o.date) for o in p.origins] == [
+        ("Institute for Far Eastern Studies", dt.date(2014, 9, 4))
+    ]
+
+
+def test_a_korean_family_name_an_is_no_article() -> None:
+    p = describe(post("By An Chang-il\n\nText.\n\nAccording to the Daily NK:"))
+    assert p.authors == ("An Chang-il",)
+    assert [o.name for o in p.origins] == ["Daily NK"]
+
+
+def test_writer_roles_name_author_and_outlet() -> None:
+    p = describe(post("Text.\n\nJane Roe is a contributing columnist for the Asia Press."))
+    assert p.authors == ("Jane Roe",)
+    assert [o.name for o in p.origins] == ["Asia Press"]

@@ -124,3 +124,35 @@ def test_generic_bodies_take_their_owner(pipeline: Pipeline) -> None:
     assert vietnam.text == "Central Committee of the Communist Party of Vietnam"
     assert vietnam.entity_id != "organization:wpk-cc"  # not the Korean party's committee
     assert len(mentions) == 2  # the owners are inside the names, not mentions of their own
+
+
+def test_an_office_names_its_ministry(pipeline) -> None:  # type: ignore[no-untyped-def]
+    text = "He met the Minister of Coal Industry. Later the Minister of Railways spoke."
+    post = pipeline.extractor.extract(Post("d" * 64, 0, "t", text))
+    assert [(m.text, m.name, m.entity_id) for m in post.mentions] == [
+        ("Minister of Coal Industry", "Ministry of Coal Industry", "organization:mocoal"),
+        ("Minister of Railways", "Ministry of Railways", "organization:~minisdry-of-rairways"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("owner", "entity_id"),
+    [
+        ("North Korean", "organization:mofa"),
+        ("Korean", "organization:mofa"),
+        ("Chinese", "organization:~jinese-minisdry-of-foreign-afairs"),
+        ("Russian", "organization:~rusian-minisdry-of-foreign-afairs"),
+    ],
+)
+def test_demonyms_say_whose_body_it_is(pipeline, owner: str, entity_id: str) -> None:  # type: ignore[no-untyped-def]
+    text = f"The {owner} Ministry of Foreign Affairs issued a statement."
+    [mention] = pipeline.extractor.extract(Post("d" * 64, 0, "t", text)).mentions
+    assert mention.entity_id == entity_id
+
+
+def test_outlet_words_before_and_after_a_name(pipeline) -> None:  # type: ignore[no-untyped-def]
+    found = entities(
+        pipeline,
+        "Asia Tonight, a Seoul-based news site, and the news site Hanbit Daily both ran it.",
+    )
+    assert ("outlet", "Asia Tonight") in found and ("outlet", "Hanbit Daily") in found

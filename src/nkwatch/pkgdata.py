@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import re
-from importlib import resources
+from functools import cache
 
 
 def read_lines(name: str) -> list[str]:
     """The non-comment, non-blank lines of a data file."""
+    from importlib import resources
+
     return data_lines(resources.files("nkwatch").joinpath("data", name).read_text("utf-8"))
 
 
@@ -31,8 +33,9 @@ def parse_table(lines: list[str]) -> list[dict[str, str]]:
     ]
 
 
+@cache
 def compile_lines(name: str, whole_line: bool = True) -> re.Pattern[str]:
-    """One regular expression that matches any of a data file's patterns."""
+    """One regular expression that matches any of a data file's patterns; built once a run."""
     parts = [f"(?:{p})" for p in read_lines(name)]
     body = "|".join(parts)
     return re.compile(rf"^(?:{body})$" if whole_line else body, re.I)

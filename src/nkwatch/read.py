@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import charset_normalizer
-
 from nkwatch.dates import from_epoch_ms, parse_loose_date
 from nkwatch.errors import InputError, MalformedInput, UnreadableInput
 from nkwatch.model import Document
@@ -62,6 +60,8 @@ def decode(raw: bytes, source: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    import charset_normalizer
+
     best = charset_normalizer.from_bytes(raw).best()
     if best is None or best.encoding is None:
         raise UnreadableInput(

@@ -2,8 +2,8 @@
 
 Within one post: a candidate the gazetteer knows (under any spelling) takes
 its entry; one it does not know is looked up again under the forms reporting
-wraps names in ("North Korean Ministry of X", "Minister of X", "Pyongyang
-City", "North Pyongan X Power Plant", "the Songjin steel plant"); a short form
+wraps names in ("North Korean Ministry of X", "Pyongyang City", "North Pyongan
+X Power Plant", "the Songjin steel plant"); a short form
 of a longer name in the same post ("Factory 326") joins the longer one; an
 acronym defined in brackets ("Korean Democratic Women's Union [KDWU]") or an
 "aka" joins the name before it. A name no one knows gets an id made from its
@@ -15,13 +15,15 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import cache
+from types import MappingProxyType
 
 from nkwatch.extract.recognise import Candidate
 from nkwatch.gazetteer import Entry, Gazetteer
 from nkwatch.model import Entity, EntityType, Mention, Post
-from nkwatch.names import display, key_of, slug
-from nkwatch.pkgdata import read_lines
+from nkwatch.names import display, key_of, slug, without_article
+from nkwatch.pkgdata import read_lines, read_table
 
 ADMIN_SUFFIX = re.compile(r"\s+(?:City|Province|County|District|Special City)$")
 ACRONYM_AFTER = re.compile(r"^\s*[\(\[]\s*([A-Z][A-Za-z]{1,7})\s*[\)\]]")
@@ -30,10 +32,16 @@ AKA_AFTER = re.compile(r"^\s*,?\s*\(?(?:aka|a\.k\.a\.|also known as|formerly(?: 
 Variant = Callable[[str, Gazetteer], str | None]
 
 
-def minister_to_ministry(name: str, gazetteer: Gazetteer) -> str | None:
-    return (
-        re.sub(r"^Minister of ", "Ministry of ", name) if name.startswith("Minister of ") else None
-    )
+@cache
+def demonyms() -> Mapping[str, str]:
+    """'North Korean' -> 'KP': words that say whose a body is, with the owner's country."""
+    return MappingProxyType({row["demonym"]: row["country"] for row in read_table("demonyms.tsv")})
+
+
+@cache
+def generic_bodies() -> frozenset[str]:
+    """Keys of the names every party or state has ('Central Committee', 'Foreign Ministry')."""
+    return frozenset(key_of(n) for n in read_lines("generic_bodies.txt"))
 
 
 def without_admin_suffix(name: str, gazetteer: Gazetteer) -> str | None:
@@ -42,15 +50,21 @@ def without_admin_suffix(name: str, gazetteer: Gazetteer) -> str | None:
 
 
 def without_owner(name: str, gazetteer: Gazetteer) -> str | None:
-    """'North Korean Ministry of X' -> 'Ministry of X'; 'North Pyongan X Plant' -> 'X Plant'."""
+    """'North Korean Ministry of X' -> 'Ministry of X'; 'North Pyongan X Plant' -> 'X Plant'.
+    A demonym that names a country keeps a known body of another country out
+    ('Chinese Ministry of Foreign Affairs' is not the DPRK's)."""
     words = name.split()
+    owners = demonyms()
     for n in (3, 2, 1):
         if len(words) <= n + 1:
             continue
-        lead = " ".join(words[:n])
-        place = gazetteer.lookup(lead, "place")
-        if place or lead in ("North Korean", "South Korean", "DPRK", "Chinese", "Korean"):
-            return " ".join(words[n:])
+        lead, rest = " ".join(words[:n]), " ".join(words[n:])
+        if lead in owners:
+            entry = gazetteer.lookup(rest)
+            country = entry.info.get("country", "") if entry else ""
+            return rest if not (owners[lead] and country and country != owners[lead]) else None
+        if gazetteer.lookup(lead, "place"):
+            return rest
     return None
 
 
@@ -62,7 +76,6 @@ def list_member(name: str, gazetteer: Gazetteer) -> str | None:
 
 
 VARIANTS: tuple[Variant, ...] = (
-    minister_to_ministry,
     without_admin_suffix,
     without_owner,
     list_member,
@@ -109,8 +122,6 @@ def resolve(text: str, candidates: list[Candidate], gazetteer: Gazetteer) -> lis
             )
         else:
             name = display(c.name)
-            if c.name.startswith("Minister of "):
-                name = "Ministry of " + name.removeprefix("Minister of ")
             mentions.append(
                 Mention(
                     text[c.start : c.end],
@@ -127,7 +138,6 @@ def resolve(text: str, candidates: list[Candidate], gazetteer: Gazetteer) -> lis
     return join_defined_aliases(text, mentions)
 
 
-GENERIC_BODIES = frozenset(key_of(n) for n in read_lines("generic_bodies.txt"))
 OF_OWNER = re.compile(r" of (?:the )?")
 
 
@@ -145,7 +155,7 @@ def join_owners(text: str, mentions: list[Mention], gazetteer: Gazetteer) -> lis
             and link is not None
             and link.end() == nxt.start
             and m.type == "organization"
-            and gazetteer.keys.key_of(m.text.removeprefix("the ")) in GENERIC_BODIES
+            and gazetteer.keys.key_of(without_article(m.text)) in generic_bodies()
             and nxt.type in ("organization", "place")
         ):
             surface = text[m.start : nxt.end]

@@ -15,14 +15,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from nkwatch.dates import DateLine, parse_date_line
-from nkwatch.describe import is_boilerplate_line
+from nkwatch.describe import is_boilerplate_line, is_citation_lead
 from nkwatch.model import Document, Post
 
-CITATION_LEAD = re.compile(
-    r"^(?:read the full (?:story|article|post|report)(?: here| at)?|full (?:article|story|text)|"
-    r"source|original (?:article|story)|read more(?: here)?)\s*:?\s*$",
-    re.I,
-)
 PREAMBLE_MAX_WORDS = 40
 
 
@@ -64,7 +59,7 @@ def is_title_like(unit: Unit) -> bool:
         and not line.endswith((".", ":", ";", ","))
         and parse_date_line(line) is None
         and not is_boilerplate_line(line)
-        and not CITATION_LEAD.match(line)
+        and not is_citation_lead(line)
     )
 
 
@@ -77,7 +72,7 @@ def find_headers(units: list[Unit]) -> list[Header]:
         date = parse_date_line(units[i].text)
         if date is None or not is_title_like(units[i - 1]):
             continue
-        if any(CITATION_LEAD.match(u.text) for u in units[max(0, i - 5) : i - 1]):
+        if any(is_citation_lead(u.text) for u in units[max(0, i - 5) : i - 1]):
             continue  # the title, outlet, author and date lines of a citation block
         candidates.append(Header(units[i - 1], units[i], date))
     if not candidates:

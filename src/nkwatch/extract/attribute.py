@@ -23,61 +23,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import cache
 
 from nkwatch.gazetteer import Gazetteer
 from nkwatch.model import Attribution, AttributionKind, Mention
 from nkwatch.names import tokens
+from nkwatch.pkgdata import read_table
 
 SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+[\"”’]?|\n|$)")
-REPORTING = frozenset(
-    {
-        "said",
-        "says",
-        "say",
-        "told",
-        "tells",
-        "tell",
-        "reported",
-        "reports",
-        "report",
-        "reporting",
-        "according",
-        "cited",
-        "citing",
-        "quoted",
-        "quoting",
-        "announced",
-        "announces",
-        "claimed",
-        "claims",
-        "stated",
-        "states",
-        "noted",
-        "revealed",
-        "introduced",
-        "carried",
-        "disclosed",
-        "confirmed",
-        "explained",
-        "added",
-        "wrote",
-        "writes",
-        "show",
-        "shows",
-        "showed",
-        "shown",
-        "indicate",
-        "indicates",
-        "indicated",
-        "suggest",
-        "suggests",
-        "suggested",
-        "observed",
-        "warned",
-        "estimated",
-        "estimates",
-    }
-)  # "according" counts only before "to"
 UNNAMED = (
     r"(?:sources?|informants?|insiders?|residents?|defectors?|traders?|merchants?|officials?"
     r"|cadres?|smugglers?|brokers?|worker|employee|observers?)"
@@ -85,15 +38,6 @@ UNNAMED = (
 PLACE_TAIL = (
     r"(?:\s+(?:in|inside|from|based in|near|at|familiar with|close to|with ties to)"
     r"\s+(?:the\s+)?(?:[A-Z][\w'’-]*\s*){1,4})?"
-)
-ANONYMOUS = re.compile(
-    r"\b(?:[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|[Mm]ultiple|[Mm]any|[Ss]ome|[Oo]ther|[Tt]he|[Oo]ur)"
-    r"\s+(?:(?!(?:to|of|that|and|with|said|told|reported|between|by|for|in|at)\b)[\w'’-]+\s+){0,3}?"
-    + UNNAMED
-    + PLACE_TAIL
-    + r"|(?<=[Aa]ccording to )"
-    + UNNAMED
-    + PLACE_TAIL
 )
 IMAGERY = re.compile(
     r"\bsatellite (?:imagery|images?|photos?|photographs|pictures?|data)\b|\bcommercial imagery\b"
@@ -110,6 +54,40 @@ KIND_OF_OUTLET = {
     "government": "foreign-government",
 }
 SPEAKERS = ("outlet", "organization", "person")
+NOT_A_MODIFIER = ("to", "of", "that", "and", "with", "between", "by", "for", "in", "at")
+
+
+@cache
+def reporting_verbs() -> frozenset[str]:
+    """Every word that says where information comes from ("said", "according", "shows")."""
+    return frozenset(row["word"] for row in read_table("reporting_verbs.tsv"))
+
+
+@cache
+def speech_verbs() -> tuple[str, ...]:
+    """The reporting verbs a person says things with ("said", "told", "added")."""
+    return tuple(row["word"] for row in read_table("reporting_verbs.tsv") if row["speech"])
+
+
+@cache
+def verb_only() -> tuple[str, ...]:
+    """The reporting words that are never nouns or adjectives ("said", "revealed")."""
+    return tuple(row["word"] for row in read_table("reporting_verbs.tsv") if row["verb_only"])
+
+
+@cache
+def anonymous_pattern() -> re.Pattern[str]:
+    """'a source in Ryanggang Province', 'two traders', 'according to residents'."""
+    stop = "|".join((*NOT_A_MODIFIER, *verb_only()))
+    return re.compile(
+        r"\b(?:[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|[Mm]ultiple|[Mm]any|[Ss]ome|[Oo]ther|[Tt]he|[Oo]ur)"
+        rf"\s+(?:(?!(?:{stop})\b)[\w'’-]+\s+){{0,3}}?"
+        + UNNAMED
+        + PLACE_TAIL
+        + r"|(?<=[Aa]ccording to )"
+        + UNNAMED
+        + PLACE_TAIL
+    )
 
 
 class Attributor:
@@ -140,10 +118,11 @@ class Attributor:
     ) -> tuple[Attribution, ...]:
         out: list[Attribution] = []
         words = tokens(text) if words is None else words
+        reporting = reporting_verbs()
         all_verbs = [
             (a, b)
             for i, (w, a, b) in enumerate(words)
-            if w.lower() in REPORTING
+            if w.lower() in reporting
             and (w.lower() != "according" or (i + 1 < len(words) and words[i + 1][0] == "to"))
         ]
         if not all_verbs:
@@ -207,5 +186,5 @@ def speaks(person: Mention, verbs: list[tuple[int, int]]) -> bool:
 
 def anonymous_source(sentence: str) -> str | None:
     """'a source in Ryanggang Province' as written, when the sentence rests on an unnamed person."""
-    m = ANONYMOUS.search(sentence)
+    m = anonymous_pattern().search(sentence)
     return re.sub(r"\s+", " ", m.group()).strip() if m else None

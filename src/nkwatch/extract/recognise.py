@@ -16,8 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from nkwatch.extract.attribute import speech_verbs
 from nkwatch.gazetteer import Entry, Gazetteer
-from nkwatch.names import tokens
+from nkwatch.names import ministry_of, tokens
 from nkwatch.pkgdata import read_lines, read_table
 
 WORD = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z0-9][\w'’&]*(?:-[\w'’]+)*(?:\.(?=[ ]\d))?|[\uAC00-\uD7A3]+)"
@@ -79,12 +80,12 @@ class Recogniser:
         self.head_starts = frozenset(h.words[0] for h in self.heads)
         self.surnames = frozenset(read_lines("korean_surnames.txt"))
         self.stopwords = frozenset(read_lines("stopwords.txt"))
-        self.demonyms = tuple(sorted(read_lines("demonyms.txt"), key=len, reverse=True))
         titles = "|".join(read_lines("person_titles.txt"))
         self.title_re = re.compile(rf"^(?:{titles})$")
         roles = "|".join(sorted(set(read_lines("person_roles.txt"))))
+        verbs = "|".join(speech_verbs())
         self.after_person = re.compile(
-            rf"^(?:,?\s+(?:said|says|told|added|explained|noted|stated|wrote|argued)\b"
+            rf"^(?:,?\s+(?:{verbs})\b"
             rf"|,\s+(?:a|an)\s+(?:[\w-]+\s+){{0,5}}?(?:{roles})\b)"
         )
         plurals = "|".join(
@@ -109,13 +110,10 @@ class Recogniser:
         self.single_re = re.compile(
             rf"\bthe\s+({item})\s+((?:[a-z-]+\s+){{0,2}}?)({singulars})\b(?!\s+[A-Z])"
         )
-        self.outlet_before = re.compile(
-            r"(?:newspaper|journal|magazine|daily|weekly|monthly|publication|outlet|website|"
-            r"broadcaster|news agency|news site)\s*,?\s*(?:the\s+)?$"
-        )
+        outlet_nouns = "|".join(read_lines("outlet_nouns.txt"))
+        self.outlet_before = re.compile(rf"(?:{outlet_nouns})\s*,?\s*(?:the\s+)?$")
         self.outlet_after = re.compile(
-            r"^,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,5}?(?:newspaper|journal|magazine|news agency|"
-            r"publication|outlet|website|daily|weekly|monthly|broadcaster)\b"
+            rf"^,\s+(?:a|an|the)\s+(?:[\w-]+\s+){{0,5}}?(?:{outlet_nouns})\b"
         )
         province_names = "|".join(
             re.escape(e.name)
@@ -174,8 +172,8 @@ class Recogniser:
                 )
                 return head + tail
         title = False
-        if len(spans) > 2 and spans[0][0] == "Minister" and spans[1][0] == "of":
-            return self.classify_part(text, spans, False)
+        if ministry_of(" ".join(w for w, _ in spans[:3])):
+            return self.classify_part(text, spans, False)  # an office that names its body
         while spans and (spans[0][0] in self.stopwords or self.title_re.match(spans[0][0])):
             title = title or bool(self.title_re.match(spans[0][0]))
             spans = spans[1:]
@@ -192,9 +190,8 @@ class Recogniser:
         words = [w for w, _ in part]
         start = part[0][1]
         end_of = part[-1][1] + len(part[-1][0])
-        if words[0] == "Minister" and len(words) > 2 and words[1] == "of":
-            name = "Ministry " + " ".join(words[1:])
-            return [Candidate(start, end_of, "organization", name, "pattern")]
+        if body := ministry_of(" ".join(words)):
+            return [Candidate(start, end_of, "organization", body, "pattern")]
         head_at = self.find_head(words)
         if head_at is not None:
             i, head = head_at
