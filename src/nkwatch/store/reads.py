@@ -153,69 +153,104 @@ class Reads:
         return rows
 
     def post(self, post_id: str) -> Post:
-        p = t.posts
+        found = self.posts_by_id([post_id])
+        if not found:
+            raise NotFound(f"no post {post_id!r}; list post ids with 'nkwatch posts'")
+        return found[0]
+
+    def posts_by_id(self, post_ids: Sequence[str]) -> list[Post]:
+        """Whole posts (people, origins, mentions, attributions), in the order given; five
+        queries for every 500 posts."""
+        out: dict[str, Post] = {}
         with self.read() as c:
-            row = c.execute(
-                sa.select(
-                    p.c.id, p.c.document_id, p.c.idx, p.c.source, p.c.title, p.c.published, p.c.text
-                ).where(p.c.id == post_id)
-            ).first()
-            if row is None:
-                raise NotFound(f"no post {post_id!r}; list post ids with 'nkwatch posts'")
-            people = c.execute(
-                sa.select(t.post_people.c.role, t.post_people.c.name)
-                .where(t.post_people.c.post_id == post_id)
-                .order_by(t.post_people.c.role, t.post_people.c.seq)
-            ).all()
-            o = t.origins
-            origins = tuple(
-                Origin(n, ti, a, dt.date.fromisoformat(d) if d else None)
-                for n, ti, a, d in c.execute(
-                    sa.select(o.c.name, o.c.title, o.c.author, o.c.date)
-                    .where(o.c.post_id == post_id)
-                    .order_by(o.c.seq)
-                )
-            )
-            m, e = t.mentions, t.entities
-            mentions = tuple(
-                Mention(r[0], r[1], r[2], r[3], r[4], r[5], r[6])
-                for r in c.execute(
-                    sa.select(
-                        m.c.text,
-                        m.c.type,
-                        m.c.start,
-                        m.c.end,
-                        e.c.name,
-                        m.c.entity_id,
-                        m.c.extractor,
-                    )
-                    .join(e, e.c.id == m.c.entity_id)
-                    .where(m.c.post_id == post_id)
-                    .order_by(m.c.start, m.c.end, m.c.entity_id)
-                )
-            )
-            a = t.attributions
-            attributions = tuple(
-                Attribution(r[0], r[1], r[2], r[3], r[4])
-                for r in c.execute(
-                    sa.select(a.c.text, a.c.kind, a.c.source, a.c.start, a.c.end)
-                    .where(a.c.post_id == post_id)
-                    .order_by(a.c.start, a.c.source)
-                )
-            )
-        return Post(
-            document_id=row[1],
-            index=row[2],
-            source=row[3],
-            text=row[6],
-            title=row[4],
-            published=dt.date.fromisoformat(row[5]) if row[5] else None,
-            authors=tuple(n for r, n in people if r == "author"),
-            translators=tuple(n for r, n in people if r == "translator"),
-            origins=origins,
-            mentions=mentions,
-            attributions=attributions,
+            for chunk in chunks(list(dict.fromkeys(post_ids))):
+                out.update(self._posts(c, list(chunk)))
+        return [out[i] for i in post_ids if i in out]
+
+    def _posts(self, c: Connection, ids: list[str]) -> dict[str, Post]:
+        p, pp, o, m, e, a = (
+            t.posts,
+            t.post_people,
+            t.origins,
+            t.mentions,
+            t.entities,
+            t.attributions,
         )
+        people: dict[str, dict[str, list[str]]] = {}
+        for post_id, role, name in c.execute(
+            sa.select(pp.c.post_id, pp.c.role, pp.c.name)
+            .where(pp.c.post_id.in_(ids))
+            .order_by(pp.c.post_id, pp.c.role, pp.c.seq)
+        ):
+            people.setdefault(post_id, {}).setdefault(role, []).append(name)
+        origins: dict[str, list[Origin]] = {}
+        for post_id, n, ti, au, d in c.execute(
+            sa.select(o.c.post_id, o.c.name, o.c.title, o.c.author, o.c.date)
+            .where(o.c.post_id.in_(ids))
+            .order_by(o.c.post_id, o.c.seq)
+        ):
+            origins.setdefault(post_id, []).append(
+                Origin(n, ti, au, dt.date.fromisoformat(d) if d else None)
+            )
+        mentions: dict[str, list[Mention]] = {}
+        for r in c.execute(
+            sa.select(
+                m.c.post_id,
+                m.c.text,
+                m.c.type,
+                m.c.start,
+                m.c.end,
+                e.c.name,
+                m.c.entity_id,
+                m.c.extractor,
+            )
+            .join(e, e.c.id == m.c.entity_id)
+            .where(m.c.post_id.in_(ids))
+            .order_by(m.c.post_id, m.c.start, m.c.end, m.c.entity_id)
+        ):
+            mentions.setdefault(r[0], []).append(Mention(*r[1:]))
+        attributions: dict[str, list[Attribution]] = {}
+        for post_id, text, kind, source, start, end in c.execute(
+            sa.select(a.c.post_id, a.c.text, a.c.kind, a.c.source, a.c.start, a.c.end)
+            .where(a.c.post_id.in_(ids))
+            .order_by(a.c.post_id, a.c.start, a.c.source)
+        ):
+            attributions.setdefault(post_id, []).append(Attribution(text, kind, source, start, end))
+        out = {}
+        for row in c.execute(
+            sa.select(
+                p.c.id, p.c.document_id, p.c.idx, p.c.source, p.c.title, p.c.published, p.c.text
+            ).where(p.c.id.in_(ids))
+        ):
+            roles = people.get(row[0], {})
+            out[row[0]] = Post(
+                document_id=row[1],
+                index=row[2],
+                source=row[3],
+                text=row[6],
+                title=row[4],
+                published=dt.date.fromisoformat(row[5]) if row[5] else None,
+                authors=tuple(roles.get("author", ())),
+                translators=tuple(roles.get("translator", ())),
+                origins=tuple(origins.get(row[0], ())),
+                mentions=tuple(mentions.get(row[0], ())),
+                attributions=tuple(attributions.get(row[0], ())),
+            )
+        return out
+
+    def post_ids(self, story_ids: Sequence[str] | None = None) -> list[str]:
+        """Ids of every post (or of the posts of these stories), in id order."""
+        if story_ids is None:
+            with self.read() as c:
+                return [r[0] for r in c.execute(sa.select(t.posts.c.id).order_by(t.posts.c.id))]
+        m = t.story_members
+        out: list[str] = []
+        with self.read() as c:
+            for chunk in chunks(sorted(set(story_ids))):
+                out += [
+                    r[0] for r in c.execute(sa.select(m.c.post_id).where(m.c.story_id.in_(chunk)))
+                ]
+        return sorted(out)
 
     # -- entities -----------------------------------------------------------------------
 
