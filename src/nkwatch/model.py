@@ -252,6 +252,7 @@ class Rating:
     reason: str
     kind: str = ""  # state-media | pro-dprk-abroad | defector-run | foreign-media | ...
     country: str = ""
+    aliases: tuple[str, ...] = ()  # every other name it goes by
 
     @property
     def meaning(self) -> str:

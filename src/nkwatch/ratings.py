@@ -23,19 +23,21 @@ GRADES = frozenset(r.value for r in Reliability)
 class Ratings:
     def __init__(self, rows: list[dict[str, str]]):
         self.by_key: dict[str, Rating] = {}
+        self.rows: list[Rating] = []
         for row in rows:
             grade = (row.get("reliability") or UNRATED).upper()
+            aliases = tuple(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
             rating = Rating(
                 row["name"],
                 Reliability(grade) if grade in GRADES else UNRATED,
                 row.get("reason") or "no reason given",
                 row.get("kind", ""),
                 row.get("country", ""),
+                aliases,
             )
-            names = [row["name"], *(row.get("aliases") or "").split("|")]
-            for name in names:
-                if name.strip():
-                    self.by_key[key_of(name)] = rating
+            self.rows.append(rating)
+            for name in (row["name"], *aliases):
+                self.by_key[key_of(name)] = rating
 
     @classmethod
     def load(cls, override: str | Path | None = None) -> Ratings:
