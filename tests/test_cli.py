@@ -99,7 +99,8 @@ def test_the_command_starts_without_loading_the_pipeline() -> None:
     import subprocess
     import sys
 
-    heavy = ("sqlalchemy", "datasketch", "numpy", "trafilatura", "charset_normalizer", "ahocorasick")
-    code = "import sys, nkwatch.cli; print(' '.join(m for m in %r if m in sys.modules))" % (heavy,)
+    heavy = ("sqlalchemy", "datasketch", "numpy", "trafilatura", "charset_normalizer", "ahocorasick",
+             "fastapi", "uvicorn")
+    code = f"import sys, nkwatch.cli; print(' '.join(m for m in {heavy!r} if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == ""
