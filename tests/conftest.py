@@ -33,3 +33,12 @@ def empty_kb(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("empty") / "empty.db"
     open_store(path, write=True).close()
     return str(path)
+
+
+@pytest.fixture(scope="session")
+def web_kb(tmp_path_factory: pytest.TempPathFactory, pipeline: Pipeline) -> str:
+    """samples/, the story fixtures and two hostile documents in one knowledge base (read-only
+    for the tests that share it)."""
+    from .webkb import build_kb
+
+    return str(build_kb(tmp_path_factory.mktemp("webkb"), pipeline))

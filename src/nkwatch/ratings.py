@@ -55,7 +55,7 @@ class Ratings:
 
     def table(self) -> list[Rating]:
         """Every rated outlet once, the most reliable first, then by name."""
-        unique = dict.fromkeys(self.by_key.values())
+        unique = dict.fromkeys(self.rate(r.name) for r in self.by_key.values())
         return sorted(unique, key=lambda r: (r.grade.value, r.name.casefold()))
 
     def canonical(self, name: str) -> str:
