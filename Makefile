@@ -3,7 +3,7 @@ VENV ?= .venv
 PYTHON ?= python3
 BIN = $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench screenshots clean
 
 $(BIN)/nkwatch: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ lint: $(BIN)/nkwatch
 
 bench: $(BIN)/nkwatch
 	$(BIN)/python bench/ingest_throughput.py
+
+screenshots: $(BIN)/nkwatch
+	$(BIN)/python docs/screenshots/take.py
 
 clean:
 	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm

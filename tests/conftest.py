@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from nkwatch import Pipeline
+from nkwatch.store import open_store
 
 from .servers import chromium, postgres_server, postgres_url  # noqa: F401  (fixtures)
 
@@ -24,3 +25,20 @@ def shared() -> Path:
     if not (SHARED / "corpus").is_dir():
         pytest.fail(f"the shared corpus is missing at {SHARED}; set NKWATCH_SHARED to its folder")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def empty_kb(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A knowledge base file with the schema and nothing in it."""
+    path = tmp_path_factory.mktemp("empty") / "empty.db"
+    open_store(path, write=True).close()
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def web_kb(tmp_path_factory: pytest.TempPathFactory, pipeline: Pipeline) -> str:
+    """samples/, the story fixtures and two hostile documents in one knowledge base (read-only
+    for the tests that share it)."""
+    from .webkb import build_kb
+
+    return str(build_kb(tmp_path_factory.mktemp("webkb"), pipeline))

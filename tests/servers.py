@@ -3,6 +3,8 @@
     postgres_server   session fixture: a PostgreSQL server of its own, on 127.0.0.1 and a free port
     postgres_url      per-test fixture: a fresh empty database, as a SQLAlchemy URL
     chromium          session fixture: a headless Playwright browser running /usr/bin/chromium
+    watched_page(b)   context manager: a fresh page that records console errors, uncaught
+                      exceptions (CSP refusals among them), dialogs and every URL it requests
     serve_app(app)    context manager: an ASGI app on uvicorn in a thread, yields its base URL
 
 The server binaries come from Debian's packages; nothing is downloaded. A missing package fails
@@ -217,6 +219,37 @@ def chromium() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+@dataclass
+class Watched:
+    """A Playwright page and what it has done so far."""
+
+    page: Any
+    problems: list[str]
+    dialogs: list[str]
+    requests: list[str]
+
+
+@contextmanager
+def watched_page(browser: Any, width: int = 1280, height: int = 900) -> Iterator[Watched]:
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    seen = Watched(page, [], [], [])
+
+    def on_dialog(dialog: Any) -> None:
+        seen.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("console", lambda m: seen.problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen.problems.append(str(e)))
+    page.on("request", lambda r: seen.requests.append(r.url))
+    page.on("dialog", on_dialog)
+    try:
+        yield seen
+    finally:
+        context.close()
 
 
 @contextmanager

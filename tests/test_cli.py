@@ -106,6 +106,8 @@ def test_the_command_starts_without_loading_the_pipeline() -> None:
         "trafilatura",
         "charset_normalizer",
         "ahocorasick",
+        "fastapi",
+        "uvicorn",
     )
     code = f"import sys, nkwatch.cli; print(' '.join(m for m in {heavy!r} if m in sys.modules))"
     loaded = subprocess.run(

@@ -47,8 +47,8 @@ def sample_features() -> dict[str, Any]:
 
 
 @pytest.fixture()
-def app() -> FastAPI:
-    return create_app(settings=WebSettings(map_features=sample_features))
+def app(empty_kb: str) -> FastAPI:
+    return create_app(settings=WebSettings(db=empty_kb, map_features=sample_features))
 
 
 @pytest.fixture()
@@ -243,11 +243,11 @@ def test_bad_query_values_are_one_line_4xx(client: TestClient) -> None:
     assert "limit" in message and "\n" not in message
 
 
-def test_not_found_from_the_store_becomes_404() -> None:
+def test_not_found_from_the_store_becomes_404(empty_kb: str) -> None:
     def missing() -> dict[str, Any]:
         raise NotFound("no knowledge base at x.db; run `nkwatch ingest` first")
 
-    client = TestClient(create_app(settings=WebSettings(map_features=missing)))
+    client = TestClient(create_app(settings=WebSettings(db=empty_kb, map_features=missing)))
     api = client.get("/api/map")
     assert api.status_code == 404
     assert api.json() == {"error": "no knowledge base at x.db; run `nkwatch ingest` first"}
@@ -256,12 +256,13 @@ def test_not_found_from_the_store_becomes_404() -> None:
     assert error_line(page.text) == "no knowledge base at x.db; run `nkwatch ingest` first"
 
 
-def test_a_crash_is_a_one_line_500_without_traceback() -> None:
+def test_a_crash_is_a_one_line_500_without_traceback(empty_kb: str) -> None:
     def broken() -> dict[str, Any]:
         raise RuntimeError("secret internals\nline two")
 
     client = TestClient(
-        create_app(settings=WebSettings(map_features=broken)), raise_server_exceptions=False
+        create_app(settings=WebSettings(db=empty_kb, map_features=broken)),
+        raise_server_exceptions=False,
     )
     api = client.get("/api/map")
     assert api.status_code == 500
@@ -274,7 +275,7 @@ def test_a_crash_is_a_one_line_500_without_traceback() -> None:
     assert page.headers["x-content-type-options"] == "nosniff"
 
 
-def test_empty_map_still_renders(client: TestClient) -> None:
-    empty = TestClient(create_app(settings=WebSettings()))
+def test_empty_map_still_renders(empty_kb: str) -> None:
+    empty = TestClient(create_app(settings=WebSettings(db=empty_kb)))
     assert empty.get("/api/map").json() == {"type": "FeatureCollection", "features": []}
     assert "No entities with coordinates yet." in empty.get("/map").text

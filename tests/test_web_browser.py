@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from nkwatch.web import WebSettings, create_app
-from tests.browser import Browser, chromium, live_server
+
+from .servers import serve_app, watched_page
 
 EVIL = "<img src=x onerror=\"document.title='pwned'\"><script>document.title='pwned'</script> Works"
 
@@ -34,68 +36,69 @@ def features() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Browser]]:
-    app = create_app(settings=WebSettings(map_features=features))
-    with live_server(app) as base, chromium(tmp_path_factory.mktemp("profile")) as browser:
-        yield base, browser
+def base(empty_kb: str) -> Iterator[str]:
+    with serve_app(create_app(settings=WebSettings(db=empty_kb, map_features=features))) as url:
+        yield url
 
 
-CLICK_EACH_MARKER = """(async () => {
-  const seen = [];
-  for (const marker of document.querySelectorAll('path.marker')) {
-    marker.dispatchEvent(new MouseEvent('click', {bubbles: true, cancelable: true, view: window}));
-    await new Promise(done => setTimeout(done, 400));
-    const box = document.querySelector('.leaflet-popup-content');
-    const link = box && box.querySelector('a');
-    const close = document.querySelector('.leaflet-popup-close-button');
-    if (close) { close.click(); }
-    await new Promise(done => setTimeout(done, 300));
-    seen.push({
-      name: link ? link.textContent : null,
-      href: link ? link.getAttribute('href') : null,
-      elements: box ? box.querySelectorAll('script, img, iframe').length : -1,
-      fill: getComputedStyle(marker).fill,
-    });
-  }
-  return seen;
-})()"""
+def popups(page: Any) -> list[dict[str, Any]]:
+    """Click each marker in turn; what its popup showed."""
+    seen = []
+    for n in range(page.locator("path.marker").count()):
+        marker = page.locator("path.marker").nth(n)
+        marker.dispatch_event("click")
+        box = page.locator(".leaflet-popup-content")
+        box.wait_for()
+        link = box.locator("a")
+        seen.append(
+            {
+                "name": link.text_content(),
+                "href": link.get_attribute("href"),
+                "elements": box.locator("script, img, iframe").count(),
+                "fill": marker.evaluate("m => getComputedStyle(m).fill"),
+            }
+        )
+        page.locator(".leaflet-popup-close-button").dispatch_event("click")
+        box.wait_for(state="detached")
+    return seen
 
 
-def test_map_draws_outlines_and_markers_offline(site: tuple[str, Browser]) -> None:
-    base, browser = site
-    page = browser.open(f"{base}/map")
-    assert page.wait_for("document.querySelectorAll('path.marker').length === 3")
-    assert page.wait_for("document.querySelectorAll('path.land').length === 5")
-    assert page.evaluate("document.querySelectorAll('path.land-focus').length") == 1
-    popups = page.evaluate(CLICK_EACH_MARKER)
-    assert sorted(p["name"] for p in popups) == sorted(
-        ["Kim Chaek Iron and Steel Complex", "Pyongyang", EVIL]
-    )
-    assert {p["href"] for p in popups} == {
-        "/entities/kim-chaek",
-        "/entities/pyongyang",
-        "/entities/evil",
-    }
-    assert all(p["elements"] == 0 for p in popups)
-    assert len({p["fill"] for p in popups}) == 3  # one colour per type
-    assert page.evaluate("document.title") == "Map · nkwatch"
-    assert page.problems() == []
-    assert all(url.startswith(base) for url in page.requested_urls())
+def test_map_draws_outlines_and_markers_offline(chromium: Any, base: str) -> None:
+    with watched_page(chromium) as w:
+        page = w.page
+        page.goto(f"{base}/map")
+        expect(page.locator("path.marker")).to_have_count(3)
+        expect(page.locator("path.land")).to_have_count(5)
+        assert page.locator("path.land-focus").count() == 1
+        seen = popups(page)
+        assert sorted(p["name"] for p in seen) == sorted(
+            ["Kim Chaek Iron and Steel Complex", "Pyongyang", EVIL]
+        )
+        assert {p["href"] for p in seen} == {
+            "/entities/kim-chaek",
+            "/entities/pyongyang",
+            "/entities/evil",
+        }
+        assert all(p["elements"] == 0 for p in seen)
+        assert len({p["fill"] for p in seen}) == 3  # one colour per type
+        assert page.title() == "Map · nkwatch"
+        assert w.problems == [] and w.dialogs == []
+        assert all(url.startswith(base) for url in w.requests)
 
 
-def test_docs_render_offline_under_their_csp(site: tuple[str, Browser]) -> None:
-    base, browser = site
-    page = browser.open(f"{base}/docs")
-    assert page.wait_for("document.querySelectorAll('.opblock').length > 0")
-    assert "nkwatch API" in page.evaluate("document.querySelector('.info .title').textContent")
-    assert page.problems() == []
-    assert all(url.startswith((base, "data:")) for url in page.requested_urls())
+def test_docs_render_offline_under_their_csp(chromium: Any, base: str) -> None:
+    with watched_page(chromium) as w:
+        w.page.goto(f"{base}/docs")
+        w.page.locator(".opblock").first.wait_for()
+        assert "nkwatch API" in w.page.locator(".info .title").text_content()
+        assert w.problems == []
+        assert all(url.startswith((base, "data:")) for url in w.requests)
 
 
-def test_map_screenshot_is_small(site: tuple[str, Browser], tmp_path: Path) -> None:
-    base, browser = site
-    page = browser.open(f"{base}/map")
-    page.wait_for("document.querySelectorAll('path.land').length === 5")
-    shot = tmp_path / "map.png"
-    page.screenshot(shot)
-    assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size < 200_000
+def test_map_screenshot_is_small(chromium: Any, base: str, tmp_path: Path) -> None:
+    with watched_page(chromium) as w:
+        w.page.goto(f"{base}/map")
+        expect(w.page.locator("path.land")).to_have_count(5)
+        shot = tmp_path / "map.png"
+        w.page.screenshot(path=str(shot))
+        assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size < 200_000

@@ -55,6 +55,11 @@ class Ratings:
             return found
         return Rating(name, UNRATED, "not in the outlet table; rate it there to grade it")
 
+    def table(self) -> list[Rating]:
+        """Every rated outlet once, the most reliable first, then by name."""
+        unique = dict.fromkeys(self.rate(r.name) for r in self.by_key.values())
+        return sorted(unique, key=lambda r: (r.grade.value, r.name.casefold()))
+
     def canonical(self, name: str) -> str:
         found = self.by_key.get(key_of(name))
         return found.name if found else name

@@ -44,26 +44,34 @@ class Dossier:
 
     entity: Entity
     summary: EntitySummary
-    posts: tuple[PostRow, ...]  # newest first, each with its story
+    posts: tuple[PostRow, ...]  # newest first, each with its story (a page of them: `offset`)
     grades: dict[str, str]  # story id -> grade ("C3")
     co_mentioned: tuple[EntitySummary, ...]
     timeline: tuple[tuple[str, int], ...]  # (YYYY-MM, posts) in month order
+    sources: tuple[tuple[str, int], ...] = ()  # (outlet, posts) over all its posts, most first
+    offset: int = 0  # where `posts` starts among all its posts
 
     @property
     def aliases(self) -> tuple[str, ...]:
         return tuple(a for a in self.entity.aliases if a != self.entity.name)
 
 
-def dossier(store: Store, name: str, ratings: Ratings, limit: int | None = None) -> Dossier:
+def dossier(
+    store: Store, name: str, ratings: Ratings, limit: int | None = None, offset: int = 0
+) -> Dossier:
     entity_id = find_entity(store, name)
     post_ids = store.entity_post_ids(entity_id)
-    rows = store.post_rows(post_ids[:limit] if limit else post_ids)
+    page = post_ids[offset : offset + limit] if limit else post_ids[offset:]
+    rows = store.post_rows(page)
     story_ids = sorted({r.story for r in rows if r.story})
     grades = {s.id: s.grade for s in views(store.story_versions(story_ids), ratings)}
     months: dict[str, int] = {}
-    for r in store.post_rows(post_ids) if limit and len(post_ids) > limit else rows:
+    outlets: dict[str, int] = {}
+    for r in rows if len(page) == len(post_ids) else store.post_rows(post_ids):
         if r.published:
             months[r.published[:7]] = months.get(r.published[:7], 0) + 1
+        for outlet in dict.fromkeys(ratings.canonical(o) for o in r.outlets):
+            outlets[outlet] = outlets.get(outlet, 0) + 1
     return Dossier(
         store.entity(entity_id),
         store.entity_summary(entity_id),
@@ -71,6 +79,8 @@ def dossier(store: Store, name: str, ratings: Ratings, limit: int | None = None)
         grades,
         tuple(store.co_mentioned(entity_id)),
         tuple(sorted(months.items())),
+        tuple(sorted(outlets.items(), key=lambda kv: (-kv[1], kv[0].casefold()))),
+        offset,
     )
 
 

@@ -374,6 +374,32 @@ class Reads:
         with self.read() as c:
             return [EntitySummary(*r) for r in c.execute(q)]
 
+    def located_entities(self) -> list[tuple[Entity, int, int]]:
+        """Entities with coordinates in their info, with (mentions, posts): one query, for maps.
+        Their aliases are left out; `entity` has them."""
+        e, m = t.entities, t.mentions
+        q = (
+            sa.select(
+                e.c.id,
+                e.c.name,
+                e.c.type,
+                e.c.info,
+                sa.func.count(m.c.post_id),
+                sa.func.count(sa.distinct(m.c.post_id)),
+            )
+            .join(m, m.c.entity_id == e.c.id, isouter=True)
+            .where(e.c.info.like('%"lat"%'))
+            .group_by(e.c.id, e.c.name, e.c.type, e.c.info)
+            .order_by(e.c.id)
+        )
+        out = []
+        with self.read() as c:
+            for r in c.execute(q):
+                info = json.loads(r[3])
+                if info.get("lat") not in (None, "") and info.get("lon") not in (None, ""):
+                    out.append((Entity(r[0], r[1], r[2], (), info), r[4], r[5]))
+        return out
+
     def entity_records(self, etype: str | None = None) -> Iterator[tuple[Entity, int, int, int]]:
         """Every mentioned entity with (mentions, posts, stories), by id; streamed."""
         for summary in self.entities(etype):

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from nkwatch.store import Store
 from nkwatch.web.site import Site
 
 # Legend order; a type outside it is drawn as "other".
@@ -79,12 +80,33 @@ def map_points(collection: Mapping[str, Any]) -> list[MapPoint]:
     return sorted(points, key=lambda p: (-p.mentions, p.name.casefold()))
 
 
+def stored_points(store: Store) -> list[MapPoint]:
+    """Every entity with coordinates in the knowledge base (one query), most mentioned first."""
+    points = []
+    for entity, mentions, _posts in store.located_entities():
+        try:
+            lat, lon = float(entity.info["lat"]), float(entity.info["lon"])
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180:
+            kind = str(entity.type)
+            points.append(MapPoint(
+                id=entity.id, type=kind if kind in TYPES else "other", name=entity.name,
+                mentions=mentions, lon=lon, lat=lat, url=entity_url(entity.id),
+            ))
+    return sorted(points, key=lambda p: (-p.mentions, p.name.casefold()))
+
+
 def routes(site: Site) -> APIRouter:
     router = APIRouter()
+    source = site.settings.map_features
+
+    def all_points() -> list[MapPoint]:
+        return stored_points(site.store) if source is None else map_points(source())
 
     @router.get("/map", response_class=HTMLResponse, include_in_schema=False)
     def map_page(request: Request) -> HTMLResponse:
-        points = map_points(site.settings.map_features())
+        points = all_points()
         counts = Counter(p.type for p in points)
         legend = [(t, counts[t]) for t in (*TYPES, "other") if counts[t]]
         return site.page(request, "map.html", {"title": "Map", "points": points, "legend": legend})
@@ -92,11 +114,14 @@ def routes(site: Site) -> APIRouter:
     @router.get("/api/map", summary="Entities with coordinates, as GeoJSON")
     def map_api(
         type: str | None = Query(None, description="only entities of this type, e.g. facility"),
+        entity: str | None = Query(None, max_length=300, description="only this entity id"),
         limit: int | None = Query(None, ge=1, le=100_000, description="the most mentioned N"),
     ) -> dict[str, Any]:
         """A GeoJSON FeatureCollection of Point features; properties: id, type, name, mentions, url."""
-        points = map_points(site.settings.map_features())
-        points = [p for p in points if type is None or p.type == type][:limit]
+        points = [
+            p for p in all_points()
+            if (type is None or p.type == type) and (entity is None or p.id == entity)
+        ][:limit]
         return {"type": "FeatureCollection", "features": [p.feature() for p in points]}
 
     return router

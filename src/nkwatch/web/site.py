@@ -1,18 +1,27 @@
-"""What every page shares: the settings, the templates and how a page is rendered."""
+"""What every page shares: the settings, the store, the outlet grades, the templates and how a
+page is rendered."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from nkwatch.ratings import Ratings
+from nkwatch.store import Store
 from nkwatch.web.settings import WebSettings
 
 NAV = (("/", "Home"), ("/search", "Search"), ("/outlets", "Outlets"), ("/map", "Map"))
+
+
+def path_segment(value: object) -> str:
+    """A value quoted to be one segment of a URL path: '/' and all."""
+    return quote(str(value), safe="")
 
 
 def make_templates() -> Jinja2Templates:
@@ -24,6 +33,7 @@ def make_templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["segment"] = path_segment
     return Jinja2Templates(env=env)
 
 
@@ -31,6 +41,8 @@ def make_templates() -> Jinja2Templates:
 class Site:
     settings: WebSettings
     templates: Jinja2Templates
+    store: Store  # opened for reading once per app; shared by every request's thread
+    ratings: Ratings
 
     def page(
         self, request: Request, template: str, context: dict[str, Any] | None = None,

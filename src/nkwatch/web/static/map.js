@@ -1,5 +1,6 @@
 // The map page: country outlines as the base layer, entities as circle markers.
-// Data comes from the URLs in the map element's data-* attributes; names are
+// Data comes from the URLs in the map element's data-* attributes (data-center, if set,
+// centres it on one point); names are
 // only ever set as text, never parsed as HTML.
 (function () {
   "use strict";
@@ -61,7 +62,12 @@
       attributionControl: false
     });
     function fitMinZoom() { map.setMinZoom(map.getBoundsZoom(bounds, true)); }
-    map.fitBounds(NORTH_KOREA);
+    var center = (container.getAttribute("data-center") || "").split(",").map(Number);
+    if (center.length === 2 && isFinite(center[0]) && isFinite(center[1])) {
+      map.setView(center, 7);        // one entity's page: its point, with the region around
+    } else {
+      map.fitBounds(NORTH_KOREA);
+    }
     fitMinZoom();
     map.on("resize", fitMinZoom);
     L.control.attribution({prefix: false}).addAttribution("Leaflet · outlines: Natural Earth").addTo(map);
