@@ -73,7 +73,8 @@ def test_a_failed_batch_writes_nothing(kb: str, pipeline: Pipeline) -> None:
         store_batch(store, [(doc, clash)], pipeline, StoryAssigner())
     assert store.stats()["documents"] == 0 and store.stats()["posts"] == 0
     assert store.ingest_count() == 0
-    assert store_batch(store, [(doc, good)], pipeline, StoryAssigner()) == (1, 1)
+    stored = store_batch(store, [(doc, good)], pipeline, StoryAssigner())
+    assert stored.documents == 1 and len(stored.posts) == 1 and len(stored.stories) == 1
     store.close()
 
 

@@ -37,7 +37,8 @@ def test_failed_batch_writes_nothing(tmp_path: Path, pipeline) -> None:  # type:
     with pytest.raises(StoreError, match="failed"):
         store_batch(store, [(doc, clash)], pipeline, StoryAssigner())
     assert store.stats()["documents"] == 0 and store.stats()["posts"] == 0
-    assert store_batch(store, [(doc, good)], pipeline, StoryAssigner()) == (1, 1)
+    stored = store_batch(store, [(doc, good)], pipeline, StoryAssigner())
+    assert stored.documents == 1 and len(stored.posts) == 1 and len(stored.stories) == 1
 
 
 def test_queries(tmp_path: Path, pipeline) -> None:  # type: ignore[no-untyped-def]

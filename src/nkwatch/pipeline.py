@@ -80,8 +80,10 @@ def ingest_paths(
     pipeline: Pipeline | None = None,
     max_bytes: int = MAX_BYTES,
     progress: Callable[[str], None] | None = None,
+    on_stored: Callable[[Stored], None] | None = None,
 ) -> IngestReport:
-    """Read, process and store every document under the paths; one transaction per file."""
+    """Read, process and store every document under the paths; one transaction per file.
+    `on_stored` hears of each committed batch that added something (the search index)."""
     pipeline = pipeline or Pipeline()
     stories = StoryAssigner()
     report = IngestReport()
@@ -90,9 +92,11 @@ def ingest_paths(
 
     def flush() -> None:
         if batch:
-            documents, posts = store_batch(store, batch, pipeline, stories)
-            report.new_documents += documents
-            report.posts += posts
+            stored = store_batch(store, batch, pipeline, stories)
+            report.new_documents += stored.documents
+            report.posts += len(stored.posts)
+            if on_stored is not None and stored.documents:
+                on_stored(stored)
             batch.clear()
 
     for item in read_paths(paths, max_bytes):
@@ -126,27 +130,40 @@ def ingest_paths(
     return report
 
 
+@dataclass(frozen=True)
+class Stored:
+    """What one committed batch added: new documents, new posts, the stories they joined."""
+
+    documents: int
+    posts: tuple[str, ...]
+    stories: tuple[str, ...]
+
+
 def store_batch(
     store: Store,
     batch: list[tuple[Document, list[Post]]],
     pipeline: Pipeline,
     stories: StoryAssigner,
-) -> tuple[int, int]:
-    """The global stages over one batch, in one transaction; (new documents, new posts)."""
-    new_documents = new_posts = 0
+) -> Stored:
+    """The global stages over one batch, in one transaction."""
+    new_documents = 0
+    post_ids: list[str] = []
+    story_ids: set[str] = set()
     with store.writing() as kb:
         found: set[str] = set()
         for document, posts in batch:
             if not kb.add_document(document):
                 continue
             new_documents += 1
-            new_posts += len(posts)
             for post in posts:
                 kb.add_post(post, entities_of(post, pipeline.gazetteer))
-                kb.file_story(stories.decide(kb, post))
+                decision = stories.decide(kb, post)
+                kb.file_story(decision)
+                post_ids.append(post.id)
+                story_ids.add(decision.story_id)
                 found.update(m.entity_id for m in post.mentions if UNKNOWN_MARK in m.entity_id)
         for entity_id, name in found_names(kb.mention_texts(found)).items():
             kb.rename_entity(entity_id, name)
         if new_documents:
             kb.count_ingest()
-    return new_documents, new_posts
+    return Stored(new_documents, tuple(post_ids), tuple(sorted(story_ids)))

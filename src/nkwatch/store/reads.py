@@ -298,6 +298,25 @@ class Reads:
             )
         return Entity(row[0], row[1], row[2], names, json.loads(row[3]))
 
+    def names_of(self, entity_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """Every name of each entity, its filed name first."""
+        e, a = t.entities, t.aliases
+        out: dict[str, list[str]] = {}
+        with self.read() as c:
+            for chunk in chunks(sorted(set(entity_ids))):
+                for entity_id, name in c.execute(
+                    sa.select(e.c.id, e.c.name).where(e.c.id.in_(chunk))
+                ):
+                    out[entity_id] = [name]
+                for entity_id, alias in c.execute(
+                    sa.select(a.c.entity_id, a.c.alias)
+                    .where(a.c.entity_id.in_(chunk))
+                    .order_by(a.c.entity_id, a.c.alias)
+                ):
+                    if entity_id in out and alias != out[entity_id][0]:
+                        out[entity_id].append(alias)
+        return {i: tuple(names) for i, names in out.items()}
+
     def entity_summary(self, entity_id: str) -> EntitySummary:
         e, m, s = t.entities, t.mentions, t.story_members
         q = (
