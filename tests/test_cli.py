@@ -100,6 +100,6 @@ def test_the_command_starts_without_loading_the_pipeline() -> None:
     import sys
 
     heavy = ("sqlalchemy", "datasketch", "numpy", "trafilatura", "charset_normalizer", "ahocorasick")
-    code = "import sys, nkwatch.cli; print(' '.join(m for m in %r if m in sys.modules))" % (heavy,)
+    code = f"import sys, nkwatch.cli; print(' '.join(m for m in {heavy!r} if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == ""
