@@ -17,7 +17,7 @@ def main() -> None:
 
 
 def register() -> None:
-    from nkwatch.cli import kb  # noqa: F401  (defines its commands on `main`)
+    from nkwatch.cli import export, kb  # noqa: F401  (they define their commands on `main`)
 
 
 register()
