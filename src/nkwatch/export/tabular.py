@@ -32,12 +32,11 @@ DOSSIER_COLUMNS = (
 )  # fmt: skip
 
 
-def cell(value: Any) -> str:
-    if value is None:
-        return ""
+def cell(value: Any) -> Any:
+    """Lists joined; the csv module writes None as an empty cell and numbers as written."""
     if isinstance(value, list | tuple):
         return JOIN.join(str(v) for v in value)
-    return str(value)
+    return value
 
 
 def entity_row(row: EntityRow) -> dict[str, Any]:
@@ -90,17 +89,17 @@ def story_row(story: Story) -> dict[str, Any]:
     }
 
 
-def csv_lines(columns: Sequence[str], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """The header, then one CSV line per row (RFC 4180 quoting, CRLF line ends)."""
+def csv_lines(
+    columns: Sequence[str], rows: Iterable[dict[str, Any]], batch: int = 256
+) -> Iterator[str]:
+    """The header, then the rows (RFC 4180 quoting, CRLF line ends), `batch` rows a piece."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-
-    def line(values: Iterable[str]) -> str:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow(values)
-        return buffer.getvalue()
-
-    yield line(columns)
-    for row in rows:
-        yield line(cell(row.get(c)) for c in columns)
+    writer.writerow(columns)
+    for n, row in enumerate(rows, start=1):
+        writer.writerow([cell(row.get(c)) for c in columns])
+        if n % batch == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
