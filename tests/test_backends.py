@@ -194,3 +194,23 @@ def test_a_server_that_cannot_be_reached_is_one_line() -> None:
     result = CliRunner().invoke(main, ["stats", "--db", "postgresql://nobody@127.0.0.1:1/none"])
     assert result.exit_code == 1
     assert result.output.count("\n") == 1 and "failed" in result.output
+
+
+def test_exports_stream_the_same_rows_from_both_backends(
+    tmp_path: Path, postgres_url: str, pipeline: Pipeline
+) -> None:
+    sqlite = str(tmp_path / "kb.db")
+    for target in (sqlite, postgres_url):
+        ingest(target, [SAMPLES], pipeline)
+    runs = [
+        ("export", "--format", "csv", "--what", "entities"),
+        ("export", "--format", "csv", "--what", "posts", "--since", "2020-01-01"),
+        ("export", "--format", "jsonl", "--what", "mentions", "--type", "facility"),
+        ("export", "--format", "ftm", "--what", "all"),
+        ("export", "--format", "geojson"),
+        ("entity", "Nodong Sinmun", "--format", "csv"),
+    ]
+    for args in runs:
+        from_sqlite = cli(*args, "--db", sqlite)
+        assert from_sqlite.count("\n") >= 2, args
+        assert cli(*args, "--db", postgres_url) == from_sqlite, args
