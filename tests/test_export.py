@@ -279,3 +279,15 @@ def test_entity_dossier_as_jsonl_by_another_spelling(seeded_kb: Path) -> None:
     rows = [json.loads(x) for x in text.splitlines()]
     assert rows and {r["entity_name"] for r in rows} == {"Rodong Sinmun"}
     assert all("Sinmun" in r["snippet"] for r in rows)
+
+
+def test_every_export_and_column_is_documented() -> None:
+    from nkwatch.export import EXPORTS
+
+    from .conftest import ROOT
+
+    doc = (ROOT / "docs" / "exports.md").read_text("utf-8")
+    for fmt, what in EXPORTS:
+        assert f"`{fmt}`" in doc and f"`{what}`" in doc, (fmt, what)
+    for column in {*ENTITY_COLUMNS, *POST_COLUMNS, *MENTION_COLUMNS, *STORY_COLUMNS, *DOSSIER_COLUMNS}:
+        assert f"`{column}`" in doc, column
