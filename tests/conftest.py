@@ -42,3 +42,20 @@ def web_kb(tmp_path_factory: pytest.TempPathFactory, pipeline: Pipeline) -> str:
     from .webkb import build_kb
 
     return str(build_kb(tmp_path_factory.mktemp("webkb"), pipeline))
+
+
+@pytest.fixture(scope="session")
+def seeded_kb(tmp_path_factory: pytest.TempPathFactory, shared: Path, pipeline: Pipeline) -> Path:
+    """A knowledge base of the samples and the shared seed documents, built once; read it,
+    never write it."""
+    from nkwatch.pipeline import ingest_paths
+    from nkwatch.store import open_store
+
+    db = tmp_path_factory.mktemp("seeded") / "kb.db"
+    store = open_store(db, write=True)
+    try:
+        report = ingest_paths([SAMPLES, shared / "corpus" / "seeds"], store, pipeline)
+        assert not report.failures
+    finally:
+        store.close()
+    return db

@@ -220,3 +220,23 @@ def test_overlapping_mentions_are_all_kept(kb: str, pipeline: Pipeline) -> None:
         (0, 9, "person"),
     }
     store.close()
+
+
+def test_exports_stream_the_same_rows_from_both_backends(
+    tmp_path: Path, postgres_url: str, pipeline: Pipeline
+) -> None:
+    sqlite = str(tmp_path / "kb.db")
+    for target in (sqlite, postgres_url):
+        ingest(target, [SAMPLES], pipeline)
+    runs = [
+        ("export", "--format", "csv", "--what", "entities"),
+        ("export", "--format", "csv", "--what", "posts", "--since", "2020-01-01"),
+        ("export", "--format", "jsonl", "--what", "mentions", "--type", "facility"),
+        ("export", "--format", "ftm", "--what", "all"),
+        ("export", "--format", "geojson"),
+        ("entity", "Nodong Sinmun", "--format", "csv"),
+    ]
+    for args in runs:
+        from_sqlite = cli(*args, "--db", sqlite)
+        assert from_sqlite.count("\n") >= 2, args
+        assert cli(*args, "--db", postgres_url) == from_sqlite, args

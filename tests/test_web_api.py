@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -407,3 +408,11 @@ def test_serve_prints_the_url_and_answers(web_kb: str) -> None:
     finally:
         server.terminate()
         server.wait(10)
+
+
+def test_the_server_answers_openrefine_at_reconcile(client: TestClient) -> None:
+    manifest = client.get("/reconcile").json()
+    assert manifest["name"] and {t["id"] for t in manifest["defaultTypes"]} >= {"facility"}
+    queries = json.dumps({"q0": {"query": "Kimchaek Iron Steel", "type": "facility"}})
+    found = client.get("/reconcile", params={"queries": queries}).json()
+    assert found["q0"]["result"][0]["name"] == "Kim Chaek Iron and Steel Complex"

@@ -361,3 +361,61 @@ class EntitySummary:
     mentions: int
     posts: int
     stories: int = 0
+
+
+@dataclass(frozen=True)
+class EntityRow:
+    """An entity with its names and what the knowledge base holds of it, for exports."""
+
+    entity: Entity
+    mentions: int
+    posts: int
+    stories: int
+    first_seen: str | None  # the earliest and latest publication day of a post naming it
+    last_seen: str | None
+
+
+@dataclass(frozen=True)
+class PostEntry:
+    """A stored post as exports see it: its metadata, its story and (when asked) its text."""
+
+    id: str
+    source: str
+    title: str | None
+    published: str | None
+    publisher: str | None  # the outlet its container names (site, feed, agency)
+    url: str | None
+    authors: tuple[str, ...]
+    origins: tuple[str, ...]
+    story: str | None
+    text: str | None = None
+    grade: str | None = None  # its story's Admiralty grade ("C3"), when graded
+
+    @property
+    def outlet(self) -> str | None:
+        """Who published it: the container's publisher, else the first outlet it quotes."""
+        return self.publisher or (self.origins[0] if self.origins else None)
+
+
+@dataclass(frozen=True)
+class MentionRow:
+    """One mention with the post it stands in; `left` and `right` hold up to 80 characters
+    of the text on either side when asked for."""
+
+    post_id: str
+    entity_id: str
+    entity_name: str
+    type: EntityType
+    text: str
+    start: int
+    end: int
+    published: str | None
+    outlet: str | None  # the post's publisher, else the first outlet it quotes
+    title: str | None = None
+    story: str | None = None
+    left: str = ""
+    right: str = ""
+    grade: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "type", EntityType(self.type))

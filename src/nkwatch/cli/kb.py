@@ -178,14 +178,30 @@ def entities(etype: str | None, fmt: str, limit: int | None, db: str) -> None:
 
 @main.command()
 @click.argument("name")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "jsonl", "csv"]),
+    default="table",
+    show_default=True,
+    help="jsonl and csv: one row per mention, with its post, date, outlet, grade and snippet.",
+)
 @db_option
 @clean_errors
 @outlets_option
-def entity(name: str, db: str, outlets: Path | None) -> None:
+def entity(name: str, fmt: str, db: str, outlets: Path | None) -> None:
     """Everything known about one entity, by any of its names."""
     from nkwatch.ratings import Ratings
     from nkwatch.views import dossier
 
+    if fmt != "table":
+        from nkwatch.export import dossier_lines
+        from nkwatch.views import find_entity
+
+        store = existing_store(db)
+        found = store.entity(find_entity(store, name))
+        sys.stdout.writelines(dossier_lines(store, found, Ratings.load(outlets), fmt))
+        return
     d = dossier(existing_store(db), name, Ratings.load(outlets))
     e, info = d.summary, d.entity.info
     click.echo(f"{e.name}  [{e.type}]  {e.id}")

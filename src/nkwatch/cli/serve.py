@@ -26,6 +26,9 @@ def serve(db: str, outlets: Path | None, host: str, port: int) -> None:
     token = os.environ.get(TOKEN_ENV) or None
     app = create_app(settings=WebSettings(db=db, outlets=outlets, token=token))
     shown = f"[{host}]" if ":" in host else host
-    click.echo(f"nkwatch: serving {db} at http://{shown}:{port}/ (API at /docs; uploads "
-               + ("on" if token else f"off: set {TOKEN_ENV} to allow them") + ")")
+    click.echo(
+        f"nkwatch: serving {db} at http://{shown}:{port}/ (API at /docs; uploads "
+        + ("on" if token else f"off: set {TOKEN_ENV} to allow them")
+        + ")"
+    )
     run(app, host=host, port=port)

@@ -22,6 +22,7 @@ from nkwatch.web import (
     mapview,
     outlets,
     posts,
+    reconcile,
     searchpage,
     stories,
     upload,
@@ -57,12 +58,16 @@ def create_app(*, settings: WebSettings) -> FastAPI:
         store.close()
 
     app = FastAPI(
-        title=f"{settings.product} API", docs_url=None, redoc_url=None,
-        default_response_class=SafeJSONResponse, lifespan=lifespan,
+        title=f"{settings.product} API",
+        docs_url=None,
+        redoc_url=None,
+        default_response_class=SafeJSONResponse,
+        lifespan=lifespan,
     )
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(packages=[("nkwatch.web", "static")]), name="static")
     for routes in PAGES:
         app.include_router(routes(site))
+    app.include_router(reconcile.router(lambda: store), prefix="/reconcile")
     failures.install(app, site)
     return app

@@ -47,7 +47,8 @@ def install(app: FastAPI, site: Site) -> None:
             response = SafeJSONResponse({"error": message}, status_code=status)
         else:
             response = site.page(
-                request, "error.html",
+                request,
+                "error.html",
                 {"title": f"Error {status}", "message": message, "status": status},
                 status_code=status,
             )

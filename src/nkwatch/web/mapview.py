@@ -34,8 +34,11 @@ class MapPoint:
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [self.lon, self.lat]},
             "properties": {
-                "id": self.id, "type": self.type, "name": self.name,
-                "mentions": self.mentions, "url": self.url,
+                "id": self.id,
+                "type": self.type,
+                "name": self.name,
+                "mentions": self.mentions,
+                "url": self.url,
             },
         }
 
@@ -46,7 +49,12 @@ def entity_url(entity_id: str) -> str:
 
 def local_url(url: object, entity_id: str) -> str:
     """The feature's own link when it is a path on this site, else the entity's page."""
-    if isinstance(url, str) and url.startswith("/") and not url.startswith("//") and "\\" not in url:
+    if (
+        isinstance(url, str)
+        and url.startswith("/")
+        and not url.startswith("//")
+        and "\\" not in url
+    ):
         return url
     return entity_url(entity_id)
 
@@ -68,8 +76,12 @@ def map_point(feature: Mapping[str, Any]) -> MapPoint | None:
     entity_id = str(props["id"])
     kind = str(props.get("type") or "")
     return MapPoint(
-        id=entity_id, type=kind if kind in TYPES else "other",
-        name=str(props.get("name") or entity_id), mentions=mentions, lon=lon, lat=lat,
+        id=entity_id,
+        type=kind if kind in TYPES else "other",
+        name=str(props.get("name") or entity_id),
+        mentions=mentions,
+        lon=lon,
+        lat=lat,
         url=local_url(props.get("url"), entity_id),
     )
 
@@ -90,10 +102,17 @@ def stored_points(store: Store) -> list[MapPoint]:
             continue
         if math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180:
             kind = str(entity.type)
-            points.append(MapPoint(
-                id=entity.id, type=kind if kind in TYPES else "other", name=entity.name,
-                mentions=mentions, lon=lon, lat=lat, url=entity_url(entity.id),
-            ))
+            points.append(
+                MapPoint(
+                    id=entity.id,
+                    type=kind if kind in TYPES else "other",
+                    name=entity.name,
+                    mentions=mentions,
+                    lon=lon,
+                    lat=lat,
+                    url=entity_url(entity.id),
+                )
+            )
     return sorted(points, key=lambda p: (-p.mentions, p.name.casefold()))
 
 
@@ -119,7 +138,8 @@ def routes(site: Site) -> APIRouter:
     ) -> dict[str, Any]:
         """A GeoJSON FeatureCollection of Point features; properties: id, type, name, mentions, url."""
         points = [
-            p for p in all_points()
+            p
+            for p in all_points()
             if (type is None or p.type == type) and (entity is None or p.id == entity)
         ][:limit]
         return {"type": "FeatureCollection", "features": [p.feature() for p in points]}

@@ -26,19 +26,27 @@ def routes(site: Site) -> APIRouter:
         post = shown.post
         origins = tuple(o.name for o in post.origins)
         others = [v for v in shown.story.versions if v.post_id != post.id] if shown.story else []
-        return site.page(request, "post.html", {
-            "title": post.title or "Untitled post",
-            "post": post,
-            "publisher": shown.publisher,
-            "paragraphs": paragraphs(segments(post.text, post.mentions)),
-            "entities": sorted({(m.type, m.name, m.entity_id) for m in post.mentions}),
-            "chain": chain(shown.publisher, origins, post.attributions),
-            "story": shown.story,
-            "others": others,
-        })
+        return site.page(
+            request,
+            "post.html",
+            {
+                "title": post.title or "Untitled post",
+                "post": post,
+                "publisher": shown.publisher,
+                "paragraphs": paragraphs(segments(post.text, post.mentions)),
+                "entities": sorted({(m.type, m.name, m.entity_id) for m in post.mentions}),
+                "chain": chain(shown.publisher, origins, post.attributions),
+                "story": shown.story,
+                "others": others,
+            },
+        )
 
-    @router.get("/api/posts/{post_id}", response_model=PostOut, responses=MISSING,
-                summary="One post, as `nkwatch extract` prints it, with its story id")
+    @router.get(
+        "/api/posts/{post_id}",
+        response_model=PostOut,
+        responses=MISSING,
+        summary="One post, as `nkwatch extract` prints it, with its story id",
+    )
     def post_api(post_id: str = POST_ID) -> dict[str, Any]:
         post = site.store.post(post_id)
         return {**post_record(post), "story": site.store.story_of(post.id)}

@@ -20,8 +20,12 @@ from nkwatch.web.searching import SearchFunction, SearchResult
 from nkwatch.web.site import Site
 
 NOT_SET_UP = "Search is not set up on this server; build the search index and restart it."
-FACETS = (("outlets", "outlet", "Outlets"), ("years", "year", "Years"),
-          ("entities", "entity", "Entities"), ("grades", "grade", "Grades"))
+FACETS = (
+    ("outlets", "outlet", "Outlets"),
+    ("years", "year", "Years"),
+    ("entities", "entity", "Entities"),
+    ("grades", "grade", "Grades"),
+)
 
 
 @dataclass(frozen=True)
@@ -48,14 +52,18 @@ class Filters:
         kept = {k: v for k, v in values.items() if v not in (None, "", False, 0) or k == "q"}
         if kept.get("limit") == 20:
             kept.pop("limit")
-        return "/search?" + urlencode({k: str(v).lower() if v is True else v for k, v in kept.items()})
+        return "/search?" + urlencode(
+            {k: str(v).lower() if v is True else v for k, v in kept.items()}
+        )
 
 
 def filters(
     q: str = Query("", max_length=500, description="words to find; quotes for a phrase"),
     outlet: str | None = Query(None, max_length=200),
     entity: str | None = Query(None, max_length=300, description="an entity id"),
-    type: str | None = Query(None, max_length=40, description="posts naming an entity of this type"),
+    type: str | None = Query(
+        None, max_length=40, description="posts naming an entity of this type"
+    ),
     since: dt.date | None = Query(None, description="published on or after (YYYY-MM-DD)"),
     until: dt.date | None = Query(None, description="published on or before (YYYY-MM-DD)"),
     grade: str | None = Query(None, max_length=4, description="a story grade, e.g. B2"),
@@ -64,17 +72,38 @@ def filters(
     limit: int = Query(20, ge=1, le=200),
     offset: int = Query(0, ge=0, le=10_000),
 ) -> Filters:
-    return Filters(q.strip(), outlet or None, entity or None, type or None, since, until,
-                   grade or None, story or None, by_story, limit, offset)
+    return Filters(
+        q.strip(),
+        outlet or None,
+        entity or None,
+        type or None,
+        since,
+        until,
+        grade or None,
+        story or None,
+        by_story,
+        limit,
+        offset,
+    )
 
 
 def run(search: SearchFunction | None, f: Filters) -> SearchResult:
     if search is None:
         raise HTTPException(503, NOT_SET_UP)
     try:
-        return search(f.q, outlet=f.outlet, entity=f.entity, type=f.type, since=f.since,
-                      until=f.until, grade=f.grade, story=f.story, by_story=f.by_story,
-                      limit=f.limit, offset=f.offset)
+        return search(
+            f.q,
+            outlet=f.outlet,
+            entity=f.entity,
+            type=f.type,
+            since=f.since,
+            until=f.until,
+            grade=f.grade,
+            story=f.story,
+            by_story=f.by_story,
+            limit=f.limit,
+            offset=f.offset,
+        )
     except NotFound:
         raise
     except NkwatchError as exc:  # a query the index cannot parse, say
@@ -85,14 +114,26 @@ def result_record(result: SearchResult) -> dict[str, Any]:
     return {
         "total": result.total,
         "hits": [
-            {"id": h.id, "source": h.source, "post": h.post, "title": h.title,
-             "published": h.published.isoformat() if h.published else None, "outlet": h.outlet,
-             "story": h.story, "versions": h.versions, "grade": h.grade, "score": h.score,
-             "snippet": [{"text": text, "marked": marked} for text, marked in h.snippet]}
+            {
+                "id": h.id,
+                "source": h.source,
+                "post": h.post,
+                "title": h.title,
+                "published": h.published.isoformat() if h.published else None,
+                "outlet": h.outlet,
+                "story": h.story,
+                "versions": h.versions,
+                "grade": h.grade,
+                "score": h.score,
+                "snippet": [{"text": text, "marked": marked} for text, marked in h.snippet],
+            }
             for h in result.hits
         ],
         "facets": {
-            name: [{"value": v, "label": label, "count": n} for v, label, n in getattr(result.facets, name)]
+            name: [
+                {"value": v, "label": label, "count": n}
+                for v, label, n in getattr(result.facets, name)
+            ]
             for name, _, _ in FACETS
         },
     }
@@ -105,19 +146,33 @@ def routes(site: Site) -> APIRouter:
     def search_page(request: Request, f: Filters = Depends(filters)) -> HTMLResponse:
         search = site.settings.search
         if search is None:
-            return site.page(request, "error.html", {"title": "Search", "message": NOT_SET_UP,
-                                                     "status": 503}, status_code=503)
+            return site.page(
+                request,
+                "error.html",
+                {"title": "Search", "message": NOT_SET_UP, "status": 503},
+                status_code=503,
+            )
         result = run(search, f) if f.q or f.entity or f.story else None
-        return site.page(request, "search.html", {
-            "title": f"Search: {f.q}" if f.q else "Search", "f": f, "result": result,
-            "facets": FACETS,
-            "earlier": f.url(offset=max(f.offset - f.limit, 0)) if f.offset else None,
-            "later": f.url(offset=f.offset + f.limit)
-            if result and f.offset + f.limit < result.total else None,
-        })
+        return site.page(
+            request,
+            "search.html",
+            {
+                "title": f"Search: {f.q}" if f.q else "Search",
+                "f": f,
+                "result": result,
+                "facets": FACETS,
+                "earlier": f.url(offset=max(f.offset - f.limit, 0)) if f.offset else None,
+                "later": f.url(offset=f.offset + f.limit)
+                if result and f.offset + f.limit < result.total
+                else None,
+            },
+        )
 
-    @router.get("/api/search", summary="Full-text search of posts, with facets",
-                responses={503: {"model": Problem, "description": "search is not set up"}})
+    @router.get(
+        "/api/search",
+        summary="Full-text search of posts, with facets",
+        responses={503: {"model": Problem, "description": "search is not set up"}},
+    )
     def search_api(f: Filters = Depends(filters)) -> dict[str, Any]:
         """Hits (id, source, post, title, published, outlet, story, versions, grade, score,
         snippet as [{text, marked}]) and facets (outlets, years, entities, grades as

@@ -45,7 +45,10 @@ class Site:
     ratings: Ratings
 
     def page(
-        self, request: Request, template: str, context: dict[str, Any] | None = None,
+        self,
+        request: Request,
+        template: str,
+        context: dict[str, Any] | None = None,
         status_code: int = 200,
     ) -> HTMLResponse:
         """Render a template that extends base.html."""

@@ -14,7 +14,9 @@ from nkwatch.views import chain, story
 from nkwatch.web.apimodels import Problem, StoryOut
 from nkwatch.web.site import Site
 
-STORY_ID = Path(..., min_length=1, max_length=200, description="a story id, a former one, or a post id")
+STORY_ID = Path(
+    ..., min_length=1, max_length=200, description="a story id, a former one, or a post id"
+)
 MISSING: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "no such story"}}
 
 
@@ -34,12 +36,22 @@ def routes(site: Site) -> APIRouter:
             Shown(v, chain(v.publisher, v.origins, site.store.post(v.post_id).attributions))
             for v in s.versions
         ]
-        return site.page(request, "story.html", {
-            "title": s.title or "Untitled story", "s": s, "versions": shown,
-        })
+        return site.page(
+            request,
+            "story.html",
+            {
+                "title": s.title or "Untitled story",
+                "s": s,
+                "versions": shown,
+            },
+        )
 
-    @router.get("/api/stories/{story_id}", response_model=StoryOut, responses=MISSING,
-                summary="One story, as `nkwatch stories --format jsonl` prints it")
+    @router.get(
+        "/api/stories/{story_id}",
+        response_model=StoryOut,
+        responses=MISSING,
+        summary="One story, as `nkwatch stories --format jsonl` prints it",
+    )
     def story_api(story_id: str = STORY_ID) -> dict[str, Any]:
         return story_record(story(site.store, story_id, site.ratings))
 

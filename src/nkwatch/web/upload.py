@@ -30,28 +30,44 @@ UNSAFE = re.compile(r"[^\w.\-]+")
 BODY = {
     "requestBody": {
         "required": True,
-        "content": {"multipart/form-data": {"schema": {
-            "type": "object", "required": ["files"],
-            "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
-        }}},
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["files"],
+                    "properties": {
+                        "files": {"type": "array", "items": {"type": "string", "format": "binary"}}
+                    },
+                }
+            }
+        },
     }
 }
 REFUSED: dict[int | str, dict[str, Any]] = {
-    code: {"model": Problem, "description": why} for code, why in (
-        (400, "no files in the form"), (401, "no bearer token"), (403, "wrong token, or uploads are off"),
-        (411, "no Content-Length"), (413, "the body is over the size limit"),
+    code: {"model": Problem, "description": why}
+    for code, why in (
+        (400, "no files in the form"),
+        (401, "no bearer token"),
+        (403, "wrong token, or uploads are off"),
+        (411, "no Content-Length"),
+        (413, "the body is over the size limit"),
     )
 }
 
 
 def authorize(request: Request, token: str | None) -> None:
     if not token:
-        raise HTTPException(403, "Uploads are off on this server; start it with NKWATCH_TOKEN set to allow them.")
+        raise HTTPException(
+            403, "Uploads are off on this server; start it with NKWATCH_TOKEN set to allow them."
+        )
     given = request.headers.get("authorization", "")
     scheme, _, value = given.partition(" ")
     if scheme.lower() != "bearer" or not value.strip():
-        raise HTTPException(401, "Uploading needs the header 'Authorization: Bearer <token>'.",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401,
+            "Uploading needs the header 'Authorization: Bearer <token>'.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     if not hmac.compare_digest(value.strip().encode(), token.encode()):
         raise HTTPException(403, "The token is wrong; use the one the server was started with.")
 
@@ -61,7 +77,10 @@ def check_size(request: Request, limit: int) -> None:
     if not length.isdigit():
         raise HTTPException(411, "Send the upload with a Content-Length header.")
     if int(length) > limit:
-        raise HTTPException(413, f"The upload is {int(length):,} bytes, over the {limit:,}-byte limit; send fewer or smaller files.")
+        raise HTTPException(
+            413,
+            f"The upload is {int(length):,} bytes, over the {limit:,}-byte limit; send fewer or smaller files.",
+        )
 
 
 def safe_name(name: str, n: int) -> str:
@@ -85,8 +104,13 @@ def routes(site: Site) -> APIRouter:
     router = APIRouter()
     settings = site.settings
 
-    @router.post("/api/documents", response_model=IngestOut, responses=REFUSED, openapi_extra=BODY,
-                 summary="Upload files (multipart field 'files') and ingest them")
+    @router.post(
+        "/api/documents",
+        response_model=IngestOut,
+        responses=REFUSED,
+        openapi_extra=BODY,
+        summary="Upload files (multipart field 'files') and ingest them",
+    )
     async def upload(request: Request) -> dict[str, Any]:
         authorize(request, settings.token)
         check_size(request, settings.max_upload_bytes)
@@ -101,14 +125,20 @@ def routes(site: Site) -> APIRouter:
                 target = folder / safe_name(upload.filename or "upload", n)
                 target.write_bytes(await upload.read())
                 names[str(target)] = upload.filename or target.name
-            report = await run_in_threadpool(ingest_files, settings.db, folder, settings.max_upload_bytes)
+            report = await run_in_threadpool(
+                ingest_files, settings.db, folder, settings.max_upload_bytes
+            )
         await form.close()
         return {
-            "files": report.files, "documents": report.documents,
-            "new_documents": report.new_documents, "posts": report.posts,
+            "files": report.files,
+            "documents": report.documents,
+            "new_documents": report.new_documents,
+            "posts": report.posts,
             "failures": [
-                {"source": names.get(f.source, f.source),
-                 "reason": f.reason.replace(f.source, names.get(f.source, f.source))}
+                {
+                    "source": names.get(f.source, f.source),
+                    "reason": f.reason.replace(f.source, names.get(f.source, f.source)),
+                }
                 for f in report.failures
             ],
         }
