@@ -5,6 +5,7 @@
     │   ├── UnreadableInput   empty, binary, undecodable or too large
     │   └── MalformedInput    broken HTML, feed or JSON
     ├── StoreError            the knowledge base itself failed
+    ├── SearchError           the search index could not be opened, written or asked
     └── NotFound              a post, entity or story that is not in the store
 
 Every message says what happened and what to do about it, in one line: the CLI
@@ -30,6 +31,10 @@ class MalformedInput(InputError):
 
 class StoreError(NkwatchError):
     """The knowledge base could not be opened, migrated or written."""
+
+
+class SearchError(NkwatchError):
+    """The search index could not be opened, written or queried."""
 
 
 class NotFound(NkwatchError):
