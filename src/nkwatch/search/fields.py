@@ -3,24 +3,25 @@
 Text is indexed twice: stemmed (`title`, `text`, English stemmer) and folded
 (`keys`, `entity_names`): every word goes through `nkwatch.names.fold`, the same
 spelling-blind key the resolver uses, so Kimchaek, Kim Ch'aek and Gimchaek meet.
-Two neighbouring words are also indexed joined ("gim" + "jaeg" -> "gimjaeg") at
-the positions of both, so a name written as one word finds it written as two,
-in phrases too. Ids and labels use the raw tokenizer: one term per value.
+Two neighbouring capitalised words are also indexed joined ("gim" + "jaeg" ->
+"gimjaeg") at the positions of both, so a name written as one word finds it
+written as two, in phrases too. Ids and labels use the raw tokenizer: one term per value.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 
 import tantivy
 
-from ..names import Keys, key_of, tokens
+from ..names import key_of, tokens
 from .model import IndexedPost
 
+Fold = Callable[[str], str]  # one word -> its spelling-blind key
 SCHEMA_VERSION = 1
 TITLE_GAP = 8  # positions between the title and the text, so phrases do not span them
-NAME_GAP = 4  # positions between two entity names
 RAW = "raw"  # one term per value
 LABEL_SEPARATOR = "\x1f"  # entity id + separator + name, one term of `entity_label`
 
@@ -39,7 +40,7 @@ def schema() -> tantivy.Schema:
     sb.add_text_field("origins", stored=True, tokenizer_name=RAW)  # key_of each name
     sb.add_text_field("entity", fast=True, tokenizer_name=RAW)  # entity ids
     sb.add_text_field("entity_label", tokenizer_name=RAW)  # id + separator + name shown
-    sb.add_text_field("entity_names", tokenizer_name=RAW)  # folded words of every alias
+    sb.add_text_field("entity_names", tokenizer_name="whitespace")  # see `name_keys`
     sb.add_text_field("entity_type", tokenizer_name=RAW)
     sb.add_text_field("story", stored=True, tokenizer_name=RAW)
     sb.add_unsigned_field("story_key", fast=True)  # story (else post id) as a number, to group
@@ -64,26 +65,48 @@ def midnight(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def folded(texts: list[str], gap: int, keys: Keys) -> tantivy.PreTokenizedString:
-    """The folded words of some texts joined by newlines, with neighbours also joined."""
+def name_like(word: str) -> bool:
+    first = word[:1]
+    return first.isupper() or "\uac00" <= first <= "\ud7a3"
+
+
+def folded(texts: list[str], gap: int, fold: Fold) -> tantivy.PreTokenizedString:
+    """The folded words of some texts joined by newlines; two neighbouring words that
+    look like parts of a name are also indexed joined, at the positions of both."""
     out: list[tantivy.Token] = []
+    token = tantivy.Token
     position = 0
     base = 0
     for text in texts:
-        words = [(keys.fold(w), s, e) for w, s, e in tokens(text)]
-        for i, (key, start, end) in enumerate(words):
-            out.append(tantivy.Token(key, position + i, base + start, base + end))
-            if i:
-                before, b_start, _ = words[i - 1]
-                joined = before + key
-                out.append(tantivy.Token(joined, position + i - 1, base + b_start, base + end))
-                out.append(tantivy.Token(joined, position + i, base + b_start, base + end))
-        position += len(words) + gap
+        before = ("", False, 0)
+        for i, (word, start, end) in enumerate(tokens(text)):
+            key = fold(word)
+            at = position + i
+            out.append(token(key, at, base + start, base + end))
+            name = name_like(word)
+            if name and before[1]:
+                joined = before[0] + key
+                out.append(token(joined, at - 1, base + before[2], base + end))
+                out.append(token(joined, at, base + before[2], base + end))
+            before = (key, name, start)
+        position = out[-1].position + 1 + gap if out else position
         base += len(text) + 1
     return tantivy.PreTokenizedString("\n".join(texts), out)
 
 
-def document(post: IndexedPost, keys: Keys) -> tantivy.Document:
+def name_keys(names: tuple[str, ...], fold: Fold) -> str:
+    """Folded words of every name, then the joined neighbours of each, one line."""
+    words: list[str] = []
+    joins: list[str] = []
+    for name in names:
+        keys = [fold(w) for w, _, _ in tokens(name)]
+        words.extend([*keys, "|"])  # "|" keeps phrases from running into the next name
+        joins.extend(a + b for a, b in zip(keys, keys[1:], strict=False))
+    return " ".join(words + joins)
+
+
+def document(post: IndexedPost, fold: Fold, names: dict[tuple[str, ...], str]) -> tantivy.Document:
+    """The document of one post; `names` memoises `name_keys` between posts."""
     doc = tantivy.Document()
     doc.add_text("id", post.id)
     doc.add_text("source", post.source)
@@ -91,7 +114,7 @@ def document(post: IndexedPost, keys: Keys) -> tantivy.Document:
     if post.title:
         doc.add_text("title", post.title)
     doc.add_text("text", post.text)
-    doc.add_pre_tokenized_text("keys", folded([post.title or "", post.text], TITLE_GAP, keys))
+    doc.add_pre_tokenized_text("keys", folded([post.title or "", post.text], TITLE_GAP, fold))
     if post.outlet:
         doc.add_text("outlet", post.outlet)
     for name in {outlet_key(n) for n in (post.outlet, *post.outlet_aliases) if n}:
@@ -100,15 +123,15 @@ def document(post: IndexedPost, keys: Keys) -> tantivy.Document:
         doc.add_text("authors", key_of(author))
     for origin in post.origins:
         doc.add_text("origins", key_of(origin))
-    names: list[str] = []
     for entity_id, kind, aliases in post.entities:
         doc.add_text("entity", entity_id)
         doc.add_text("entity_type", kind)
         if aliases:
             doc.add_text("entity_label", entity_id + LABEL_SEPARATOR + aliases[0])
-        names.extend(aliases)
-    if names:
-        doc.add_pre_tokenized_text("entity_names", folded(names, NAME_GAP, keys))
+            keys = names.get(aliases)
+            if keys is None:
+                keys = names[aliases] = name_keys(aliases, fold)
+            doc.add_text("entity_names", keys)
     if post.story:
         doc.add_text("story", post.story)
     doc.add_unsigned("story_key", story_key(post.story or post.id))

@@ -14,6 +14,7 @@ import json
 import os
 import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -21,11 +22,10 @@ import tantivy
 from tantivy import FieldType, Query
 
 from ..errors import SearchError
-from ..names import Keys
 from .fields import LABEL_SEPARATOR, SCHEMA_VERSION, document, midnight, outlet_key, schema
-from .model import FacetCount, Facets, Hit, IndexedPost, SearchResult
+from .model import FacetCount, Facets, Fragment, Hit, IndexedPost, SearchResult
 from .parse import Builder, Clause, both, either, highlights, parse
-from .snippet import snippet
+from .snippet import Folds, snippet
 
 STATE = "nkwatch-search.json"  # {"schema": version, "stamp": the store's ingest counter}
 HEAP = 50_000_000  # bytes the writer buffers before it flushes a segment
@@ -47,6 +47,7 @@ class SearchIndex:
         self._schema = index.schema
         self._builder = Builder(self._schema)
         self._write = threading.Lock()
+        self._fold = Folds()
 
     @classmethod
     def open(cls, path: Path) -> SearchIndex:
@@ -80,12 +81,12 @@ class SearchIndex:
 
     def add(self, posts: Iterable[IndexedPost], stamp: int) -> int:
         """Index posts, each replacing any post with its id; one commit; records `stamp`."""
-        keys = Keys()
+        names: dict[tuple[str, ...], str] = {}
         with self._write, self._writer() as writer:
             n = 0
             for post in posts:
                 writer.delete_documents_by_term("id", post.id)
-                writer.add_document(document(post, keys))
+                writer.add_document(document(post, self._fold, names))
                 n += 1
             writer.commit()
         self._index.reload()
@@ -139,25 +140,27 @@ class SearchIndex:
         entities the query names, as (entity id, name): posts tagged with one match too."""
         if limit < 0 or offset < 0:
             raise SearchError(f"limit and offset must be 0 or more, not {limit} and {offset}")
-        fold = Keys()
-        clauses = parse(q, fold)
+        clauses = parse(q, self._fold)
         named = expand(q) if expand is not None and q.strip() else []
         filters = self._filters(outlet, entity, type, since, until, grade, story)
         searcher = self._index.searcher()
         match: Literal["all", "any"] = "all"
         if clauses or named:
-            query = both([self._match(clauses, named, every=True), *filters])
-            if len(clauses) > 1 and matches(searcher.search(query, 1, count=True)) == 0:
-                query = both([self._match(clauses, named, every=False), *filters])
-                match = "any"
             order = None
+            query = both([self._match(clauses, named, every=True), *filters])
+            total, page = self._page(searcher, query, order, by_story, limit, offset)
+            if total == 0 and len(clauses) > 1:
+                query = both([self._match(clauses, named, every=False), *filters])
+                total, page = self._page(searcher, query, order, by_story, limit, offset)
+                match = "any"
         else:
-            query = both(filters) if filters else Query.all_query()
             order = "published"
-        total, page = self._page(searcher, query, order, by_story, limit, offset)
+            query = both(filters) if filters else Query.all_query()
+            total, page = self._page(searcher, query, order, by_story, limit, offset)
         keys = highlights(clauses)
         stems = self._builder.stems([w for c in clauses for o in c.options for w in o.surface])
-        hits = [self._hit(searcher, addr, score, order, keys, stems, fold) for score, addr in page]
+        marker = Marker(keys, stems, self._fold, self._snippets(searcher, query, clauses))
+        hits = [self._hit(searcher, addr, score, order, marker) for score, addr in page]
         found = self._facets(searcher, query) if facets and total else Facets()
         return SearchResult(total, hits, found, match)
 
@@ -169,7 +172,7 @@ class SearchIndex:
         for entity_id, name in named:
             tagged = Query.boost_query(self._term("entity", entity_id), ENTITY_BOOST)
             if every and clauses:
-                covers = highlights(parse(name, Keys()))
+                covers = highlights(parse(name, self._fold))
                 rest = [
                     i
                     for i, c in enumerate(clauses)
@@ -254,9 +257,7 @@ class SearchIndex:
         addr: tantivy.DocAddress,
         score: Any,
         order: str | None,
-        keys: frozenset[str],
-        stems: list[str],
-        fold: Keys,
+        marker: Marker,
     ) -> Hit:
         doc = searcher.doc(addr)
         published = doc.get_first("published")
@@ -271,8 +272,16 @@ class SearchIndex:
             versions=int(doc.get_first("versions") or 1),
             grade=doc.get_first("grade"),
             score=0.0 if order else float(score),
-            snippet=snippet(doc.get_first("text") or "", keys, stems, fold),
+            snippet=marker.snippet(doc),
         )
+
+    def _snippets(
+        self, searcher: tantivy.Searcher, query: Query, clauses: tuple[Clause, ...]
+    ) -> tantivy.SnippetGenerator | None:
+        """tantivy's snippets, to find where in a long text the stemmed words match."""
+        if not clauses:
+            return None
+        return tantivy.SnippetGenerator.create(searcher, query, self._schema, "text")
 
     def _facets(self, searcher: tantivy.Searcher, query: Query) -> Facets:
         aggs = {
@@ -302,6 +311,27 @@ class SearchIndex:
             entities=tuple(FacetCount(v, n, label(v)) for v, n in counts("entities")),
             grades=tuple(FacetCount(v, n, v) for v, n in counts("grades")),
         )
+
+
+@dataclass(frozen=True)
+class Marker:
+    """Snippets for the hits of one query."""
+
+    keys: frozenset[str]
+    stems: list[str]
+    fold: Folds
+    finder: tantivy.SnippetGenerator | None
+
+    def snippet(self, doc: tantivy.Document) -> tuple[Fragment, ...]:
+        text = doc.get_first("text") or ""
+        near = None
+        if self.finder is not None:
+            found = self.finder.snippet_from_doc(doc)
+            marks = found.highlighted()
+            if marks:  # tantivy counts in bytes
+                at = found.fragment_range().start + min(m.start for m in marks)
+                near = len(text.encode()[:at].decode("utf-8", "ignore"))
+        return snippet(text, self.keys, self.stems, self.fold, near)
 
 
 class Writer:

@@ -11,13 +11,14 @@ post mentions; neighbouring words also match written as one ("Kim Chaek" finds
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import tantivy
 from tantivy import Occur, Query
 
-from ..names import Keys, tokens
+from ..names import tokens
+from ..pkgdata import read_lines
 
 MAX_CLAUSES = 32  # words or phrases of one query; the rest are ignored
 MAX_PHRASE = 12  # words of one phrase
@@ -47,13 +48,13 @@ class Clause:
         return None
 
 
-def parse(q: str, keys: Keys) -> tuple[Clause, ...]:
+def parse(q: str, fold: Callable[[str], str]) -> tuple[Clause, ...]:
     groups: list[list[Words]] = []
     either = False
 
     def add(surface: list[str]) -> None:
         nonlocal either
-        words = Words(tuple(surface), tuple(keys.fold(w) for w in surface))
+        words = Words(tuple(surface), tuple(fold(w) for w in surface))
         if either and groups:
             groups[-1].append(words)
         else:
@@ -99,6 +100,7 @@ class Builder:
             .filter(tantivy.Filter.stemmer("english"))
             .build()
         )
+        self.common = frozenset(w.lower() for w in read_lines("stopwords.txt"))
 
     def stems(self, surface: Sequence[str]) -> list[str]:
         return [s for w in surface for s in self.stemmer.analyze(w)]
@@ -124,7 +126,9 @@ class Builder:
             self.terms("entity_names", keys),
         ]
         for i in range(len(keys) - 1):  # a phrase with two of its words written as one
-            found.append(self.terms("keys", [*keys[:i], keys[i] + keys[i + 1], *keys[i + 2 :]]))
+            if not self.common & {words.surface[i].lower(), words.surface[i + 1].lower()}:
+                one = [*keys[:i], keys[i] + keys[i + 1], *keys[i + 2 :]]
+                found.append(self.terms("keys", one))
         found.extend(self.terms("keys", [key]) for key in joined)
         return [q for q in found if q is not None]
 
