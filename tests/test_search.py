@@ -215,6 +215,19 @@ def test_by_story_keeps_the_best_post_of_each_story(index: SearchIndex) -> None:
     assert index.query("", by_story=True).total == 5  # the undated post is a story of its own
 
 
+def test_stories_are_counted_past_the_first_page(tmp_path: Path) -> None:
+    index = SearchIndex.open(tmp_path / "ix")
+    copies = [
+        post(f"s{n}.{v}", f"Copy {v} of report {n} on the Sunchon cement works.", story=f"st-{n}")
+        for n in range(60)
+        for v in range(3)
+    ]
+    index.add(copies, stamp=1)
+    result = index.query("Sunchon cement", by_story=True, limit=5, offset=10)
+    assert result.total == 60 and len(result.hits) == 5
+    assert len({h.story for h in result.hits}) == 5
+
+
 def test_pages(index: SearchIndex) -> None:
     pages = [index.query("", limit=2, offset=n) for n in (0, 2, 4, 6)]
     assert [p.total for p in pages] == [6, 6, 6, 6]

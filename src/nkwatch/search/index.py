@@ -30,6 +30,7 @@ from .snippet import Folds, snippet
 STATE = "nkwatch-search.json"  # {"schema": version, "stamp": the store's ingest counter}
 HEAP = 50_000_000  # bytes the writer buffers before it flushes a segment
 THREADS = 2  # indexing threads; each needs 15 MB or more of the heap
+EXACT_STORIES = 2_000  # posts up to which stories are counted exactly, past it estimated
 ENTITY_BOOST = 3.0  # a post tagged with an entity the query names
 FACET_SIZES = {"outlets": 30, "years": 200, "entities": 20, "grades": 60}
 FACET_FIELDS = {"outlets": "outlet", "years": "year", "entities": "entity", "grades": "grade"}
@@ -135,9 +136,15 @@ class SearchIndex:
         facets: bool = True,
         expand: Expand | None = None,
     ) -> SearchResult:
-        """Posts matching every word of `q` (else any, ranked; see `SearchResult.match`),
-        within the filters; no words lists the newest first. `expand(q)` names the known
-        entities the query names, as (entity id, name): posts tagged with one match too."""
+        """Posts matching every word of `q` (else any, ranked; see `SearchResult.match`)
+        within the filters; no words lists the newest first.
+
+        Filters: `outlet` by any of its names, `entity` by id, `type` an entity type the
+        post mentions, `since`/`until` inclusive days (undated posts drop out), `grade`
+        "C3" or a reliability letter "C", `story` by id. `by_story` keeps the best post
+        of each story and counts stories. `facets=False` skips the counts. `expand(q)`
+        gives the known entities the query names, as (entity id, name): posts tagged
+        with one match too, when the words its name does not cover also match."""
         if limit < 0 or offset < 0:
             raise SearchError(f"limit and offset must be 0 or more, not {limit} and {offset}")
         clauses = parse(q, self._fold)
@@ -242,10 +249,11 @@ class SearchIndex:
                 if key not in seen:
                     seen.add(key)
                     best.append(hit)
-            if len(best) >= want or fetch >= matches(found):
+            count = matches(found)
+            if fetch >= count or (len(best) >= want and count > EXACT_STORIES):
                 break
-            fetch *= 4
-        if fetch >= matches(found):
+            fetch = count if count <= EXACT_STORIES else fetch * 4
+        if fetch >= count:
             total = len(seen)
         else:
             total = max(round(searcher.cardinality(query, "story_key")), len(seen))

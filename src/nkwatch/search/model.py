@@ -67,9 +67,11 @@ class Facets:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """`total` counts posts, or stories when grouped by story. `match` says how words
-    combined: "all" (every word matched, or no words were given) or "any" (nothing
-    matched every word, so posts matching some are ranked instead)."""
+    """`total` counts posts, or stories when grouped by story (exactly up to 2,000
+    matching posts, past that tantivy's HyperLogLog estimate, within about 2%).
+    `match` says how words combined: "all" (every word matched, or no words were
+    given) or "any" (nothing matched every word, so posts matching some are ranked
+    instead)."""
 
     total: int
     hits: list[Hit]
