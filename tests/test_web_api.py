@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from nkwatch.errors import MalformedInput, StoreError
+from nkwatch.search import FacetCount, Facets, Hit, SearchResult
 from nkwatch.store import open_store
 from nkwatch.web import WebSettings, create_app
 
@@ -202,43 +202,13 @@ def test_a_missing_knowledge_base_is_refused_at_start(tmp_path: Path) -> None:
 # -- search, over a search function the test supplies -----------------------------------
 
 
-@dataclass(frozen=True)
-class Hit:
-    id: str
-    source: str
-    post: int
-    title: str | None
-    published: dt.date | None
-    outlet: str | None
-    story: str | None
-    versions: int
-    grade: str | None
-    score: float
-    snippet: Sequence[tuple[str, bool]]
-
-
-@dataclass(frozen=True)
-class Facets:
-    outlets: Sequence[tuple[str, str, int]] = ()
-    years: Sequence[tuple[str, str, int]] = ()
-    entities: Sequence[tuple[str, str, int]] = ()
-    grades: Sequence[tuple[str, str, int]] = ()
-
-
-@dataclass(frozen=True)
-class Result:
-    total: int
-    hits: Sequence[Hit]
-    facets: Facets = field(default_factory=Facets)
-
-
 @dataclass
 class Recorder:
     """A search function over a fixed answer that keeps the arguments it was called with."""
 
     calls: list[dict[str, Any]] = field(default_factory=list)
 
-    def __call__(self, q: str, **kw: Any) -> Result:
+    def __call__(self, q: str, **kw: Any) -> SearchResult:
         self.calls.append({"q": q, **kw})
         if q == "fail":
             raise MalformedInput("cannot parse the query 'fail'; close the quotes")
@@ -253,11 +223,13 @@ class Recorder:
             3,
             "B3",
             2.5,
-            [("the ", False), ("<steel>", True), (" mill", False)],
+            (("the ", False), ("<steel>", True), (" mill", False)),
         )
-        return Result(
-            41, [hit], Facets(outlets=[("Daily NK", "Daily NK", 12)], years=[("2023", "2023", 7)])
+        facets = Facets(
+            outlets=(FacetCount("Daily NK", 12, "Daily NK"),),
+            years=(FacetCount("2023", 7, "2023"),),
         )
+        return SearchResult(41, [hit], facets)
 
 
 def test_search_api_without_a_search_function_is_503(client: TestClient) -> None:

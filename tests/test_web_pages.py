@@ -13,8 +13,10 @@ import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import expect
 
+from nkwatch.indexing import open_finder
 from nkwatch.model import Mention
 from nkwatch.ratings import Ratings
+from nkwatch.store import open_store
 from nkwatch.web import WebSettings, create_app
 from nkwatch.web.marking import Segment, paragraphs, segments
 
@@ -26,13 +28,21 @@ COSMETICS = "Sinuiju Cosmetics Factory"
 
 
 @pytest.fixture(scope="module")
-def client(web_kb: str) -> TestClient:
-    return TestClient(create_app(settings=WebSettings(db=web_kb)))
+def settings(web_kb: str, tmp_path_factory: pytest.TempPathFactory) -> WebSettings:
+    """The app as `nkwatch serve` makes it: the store, and its search index built from it."""
+    index = tmp_path_factory.mktemp("web-search") / "kb.search"
+    finder = open_finder(open_store(web_kb), index, Ratings.load())
+    return WebSettings(db=web_kb, search=finder, index=index)
 
 
 @pytest.fixture(scope="module")
-def base(web_kb: str) -> Iterator[str]:
-    with serve_app(create_app(settings=WebSettings(db=web_kb))) as url:
+def client(settings: WebSettings) -> TestClient:
+    return TestClient(create_app(settings=settings))
+
+
+@pytest.fixture(scope="module")
+def base(settings: WebSettings) -> Iterator[str]:
+    with serve_app(create_app(settings=settings)) as url:
         yield url
 
 
@@ -187,6 +197,33 @@ def test_flow_home_entity_post_story(chromium: Any, base: str) -> None:
         expect(page.locator("ol.versions > li").first).to_be_visible()
         expect(page.locator(".grades .grade")).to_have_count(2)
         assert w.problems == [] and w.dialogs == []
+
+
+def test_flow_search_post_entity_story(chromium: Any, base: str) -> None:
+    with watched_page(chromium) as w:
+        page = w.page
+        page.goto(base + "/")
+        page.locator("input[name=q]").first.fill("Kimchaek steel")
+        page.locator("input[name=q]").first.press("Enter")
+        expect(page.locator("ol.hits mark").first).to_be_visible()
+        page.locator("a.hit-title").first.click()
+        link = page.locator(f"article.text a.mention[href='/entities/{quote(KIM_CHAEK, safe='')}']")
+        expect(link.first).to_be_visible()
+        link.first.click()
+        expect(page.locator("h1")).to_have_text("Kim Chaek Iron and Steel Complex")
+        page.locator("a[href^='/stories/']").first.click()
+        expect(page.locator(".grades .grade")).to_have_count(2)
+        page.goto(base + "/search?q=" + quote("김책제철련합기업소"))
+        expect(page.locator("a.hit-title").first).to_be_visible()
+        assert w.problems == [] and w.dialogs == []
+
+
+def test_search_api_answers_from_the_index(client: TestClient) -> None:
+    body = client.get("/api/search", params={"q": "Gimchaek", "by_story": "true"}).json()
+    assert body["total"] >= 1 and body["hits"][0]["story"]
+    assert {f["label"] for f in body["facets"]["outlets"]}
+    shown = client.get("/search", params={"q": "pwned"}).text
+    assert "<script>" not in shown.split("<main", 1)[1]
 
 
 def test_map_markers_come_from_the_store(chromium: Any, base: str, client: TestClient) -> None:

@@ -6,6 +6,7 @@
     │   └── MalformedInput    broken HTML, feed or JSON
     ├── StoreError            the knowledge base itself failed
     ├── ExportError           an export could not be written
+    ├── SearchError           the search index could not be opened, written or asked
     └── NotFound              a post, entity or story that is not in the store
 
 Every message says what happened and what to do about it, in one line: the CLI
@@ -35,6 +36,10 @@ class StoreError(NkwatchError):
 
 class ExportError(NkwatchError):
     """An export could not be written where it was asked for."""
+
+
+class SearchError(NkwatchError):
+    """The search index could not be opened, written or queried."""
 
 
 class NotFound(NkwatchError):

@@ -17,7 +17,7 @@ def main() -> None:
 
 
 def register() -> None:
-    from nkwatch.cli import export, kb, serve  # noqa: F401  (they define their commands on `main`)
+    from nkwatch.cli import export, kb, search, serve  # noqa: F401  (they define their commands on `main`)
 
 
 register()

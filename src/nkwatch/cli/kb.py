@@ -14,6 +14,7 @@ from nkwatch.cli.options import (
     clean_errors,
     db_option,
     existing_store,
+    index_option,
     outlets_option,
     parse_day,
 )
@@ -22,13 +23,24 @@ from nkwatch.cli.options import (
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--max-bytes", type=int, help="Skip files larger than this (default 50 MB).")
+@index_option
+@outlets_option
 @db_option
 @clean_errors
-def ingest(paths: tuple[Path, ...], max_bytes: int | None, db: str) -> None:
-    """Read documents (files or folders) into the knowledge base."""
+def ingest(
+    paths: tuple[Path, ...],
+    max_bytes: int | None,
+    index: str | None,
+    outlets: Path | None,
+    db: str,
+) -> None:
+    """Read documents (files or folders) into the knowledge base and its search index."""
+    from nkwatch.indexing import Feeder, index_path
     from nkwatch.pipeline import Pipeline, ingest_paths
+    from nkwatch.ratings import Ratings
     from nkwatch.read import MAX_BYTES
-    from nkwatch.store import open_store
+    from nkwatch.search import SearchIndex
+    from nkwatch.store import is_server, open_store
 
     pipeline = Pipeline()
     store = open_store(db, write=True)
@@ -39,7 +51,20 @@ def ingest(paths: tuple[Path, ...], max_bytes: int | None, db: str) -> None:
             click.echo(f"\r  reading {source[-60:]:<60}", nl=False, err=True)
 
     try:
-        report = ingest_paths(list(paths), store, pipeline, max_bytes or MAX_BYTES, progress)
+        feeder = None
+        if index or not is_server(db):  # a server's index is kept where the user names it
+            path = index_path(db, index)
+            feeder = Feeder(SearchIndex.open(path), store, Ratings.load(outlets))
+        report = ingest_paths(
+            list(paths),
+            store,
+            pipeline,
+            max_bytes or MAX_BYTES,
+            progress,
+            on_stored=(lambda batch: feeder.add(batch.posts, batch.stories)) if feeder else None,
+        )
+        if feeder is not None:
+            feeder.flush()
     finally:
         store.close()
     if shown:

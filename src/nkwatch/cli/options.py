@@ -42,6 +42,16 @@ def outlets_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+def index_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--index",
+        "index",
+        envvar="NKWATCH_INDEX",
+        help="The search index folder (also NKWATCH_INDEX); by default beside the knowledge"
+        " base file, DB.search. A PostgreSQL knowledge base needs one named.",
+    )(f)
+
+
 def clean_errors(f: Callable[..., Any]) -> Callable[..., Any]:
     """Our errors become one line on stderr and exit status 1, never a traceback."""
 
@@ -73,3 +83,28 @@ def parse_day(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise click.BadParameter(f"{value!r} is not a date; write it as YYYY-MM-DD") from exc
+
+
+def parse_period(value: str | None, end: bool) -> dt.date | None:
+    """YYYY, YYYY-MM or YYYY-MM-DD as a day: the first day of the period, or its last
+    when `end` is set (so --until 2020 takes in all of 2020)."""
+    if value is None:
+        return None
+    parts = value.strip().split("-")
+    try:
+        if len(parts) == 1 and len(parts[0]) == 4:
+            year = int(parts[0])
+            return dt.date(year, 12, 31) if end else dt.date(year, 1, 1)
+        if len(parts) == 2 and len(parts[0]) == 4:
+            year, month = int(parts[0]), int(parts[1])
+            first = dt.date(year, month, 1)
+            if not end:
+                return first
+            return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(
+                days=1
+            )
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{value!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD"
+        ) from exc

@@ -67,6 +67,10 @@ class SQLStore(Streams):
             revision = self._revision(conn)
         if revision == schema.HEAD:
             return
+        if not self.write and revision is None:
+            raise StoreError(
+                f"no knowledge base in {self.where} yet; run 'nkwatch ingest PATH --db ...' first"
+            )
         if not self.write:
             raise StoreError(
                 f"{self.where} was built by an older nkwatch; run 'nkwatch migrate' to update it"

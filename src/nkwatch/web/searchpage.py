@@ -131,8 +131,8 @@ def result_record(result: SearchResult) -> dict[str, Any]:
         ],
         "facets": {
             name: [
-                {"value": v, "label": label, "count": n}
-                for v, label, n in getattr(result.facets, name)
+                {"value": c.value, "label": c.label, "count": c.count}
+                for c in getattr(result.facets, name)
             ]
             for name, _, _ in FACETS
         },

@@ -34,6 +34,7 @@ class WebSettings:
     outlets: Path | None = None  # an outlet table whose grades replace the shipped ones
     token: str | None = None  # bearer token that allows POST /api/documents; None refuses all
     search: SearchFunction | None = None  # the full-text search; None: "search is not set up"
+    index: Path | None = None  # the search index folder that uploads add their posts to
     map_features: FeatureSource | None = None
     product: str = "nkwatch"
     max_upload_bytes: int = MAX_UPLOAD_BYTES

@@ -24,6 +24,7 @@ from nkwatch.web.site import Site
 
 if TYPE_CHECKING:
     from nkwatch.pipeline import IngestReport
+    from nkwatch.ratings import Ratings
 
 MAX_FILES = 100
 UNSAFE = re.compile(r"[^\w.\-]+")
@@ -89,13 +90,29 @@ def safe_name(name: str, n: int) -> str:
     return f"{n:03d}-{base}"
 
 
-def ingest_files(db: str, folder: Path, max_bytes: int) -> IngestReport:
+def ingest_files(
+    db: str, folder: Path, max_bytes: int, index: Path | None, ratings: Ratings
+) -> IngestReport:
+    """Ingest as `nkwatch ingest` does, into the store and, when the server has one, the
+    search index."""
+    from nkwatch.indexing import Feeder
     from nkwatch.pipeline import Pipeline, ingest_paths
+    from nkwatch.search import SearchIndex
     from nkwatch.store import open_store
 
     store = open_store(db, write=True)
     try:
-        return ingest_paths(sorted(folder.iterdir()), store, Pipeline(), max_bytes)
+        feeder = Feeder(SearchIndex.open(index), store, ratings) if index else None
+        report = ingest_paths(
+            sorted(folder.iterdir()),
+            store,
+            Pipeline(),
+            max_bytes,
+            on_stored=(lambda batch: feeder.add(batch.posts, batch.stories)) if feeder else None,
+        )
+        if feeder is not None:
+            feeder.flush()
+        return report
     finally:
         store.close()
 
@@ -126,7 +143,12 @@ def routes(site: Site) -> APIRouter:
                 target.write_bytes(await upload.read())
                 names[str(target)] = upload.filename or target.name
             report = await run_in_threadpool(
-                ingest_files, settings.db, folder, settings.max_upload_bytes
+                ingest_files,
+                settings.db,
+                folder,
+                settings.max_upload_bytes,
+                settings.index,
+                site.ratings,
             )
         await form.close()
         return {
