@@ -115,6 +115,9 @@ class Memory:
         found = {p for k in keys for p in self.bands.get(k, [])}  # type: ignore[attr-defined]
         return sorted(found)[:limit]
 
+    def crowded_bands(self, keys: object, cap: int) -> set[int]:
+        return {k for k in keys if len(self.bands.get(k, [])) >= cap}  # type: ignore[attr-defined]
+
     def post_prints(self, ids: object) -> dict[str, tuple[str, str | None, str | None]]:
         return {
             i: (p.text, p.published.isoformat() if p.published else None, p.title)

@@ -33,6 +33,7 @@ BANDS, ROWS = 50, 3  # P(candidate) is 0.75 at Jaccard 0.3, 0.96 at 0.4, 0.998 a
 NUM_PERM = BANDS * ROWS
 FACT_BANDS, FACT_ROWS = 8, 4  # over names and figures, to find retellings in other words
 MAX_CANDIDATES = 50  # the most promising matches per new post, by shared bands
+BAND_CAP = 50  # posts kept under one band key: more share only boilerplate or one story
 FINGERPRINTS_KEPT = 2_000  # a batch's posts are the likeliest matches of the next
 
 WORD = re.compile(r"\w+")
@@ -287,6 +288,7 @@ class Candidates(Protocol):
 
     def twin_of(self, exact: str) -> str | None: ...
     def band_candidates(self, keys: Sequence[int], limit: int) -> list[str]: ...
+    def crowded_bands(self, keys: Sequence[int], cap: int) -> set[int]: ...
     def post_prints(
         self, post_ids: Sequence[str]
     ) -> dict[str, tuple[str, str | None, str | None]]: ...
@@ -314,11 +316,15 @@ class StoryAssigner:
         if twin is not None:  # exact copies join by hash and add nothing to the index
             links.append(StoryLink(twin, post.id, LinkKind.SAME_TEXT, 1.0, "the same text"))
         else:
-            keys = tuple(fp.band_keys)
-            for other in store.band_candidates(keys, MAX_CANDIDATES):
+            every = fp.band_keys
+            for other in store.band_candidates(every, MAX_CANDIDATES):
                 match = judge(self._print_of(store, other), fp, self.thresholds)
                 if match:
                     links.append(StoryLink(other, post.id, match.kind, match.score, match.reason))
+            # A band key shared by BAND_CAP posts already says nothing new: it is not filed
+            # again, so every look-up stays bounded however large the store grows.
+            crowded = store.crowded_bands(every, BAND_CAP)
+            keys = tuple(k for k in every if k not in crowded)
         self._remember(post.id, fp)
         joined = sorted(set(store.stories_of([x.old for x in links]).values()))
         story = story_id_of(min([post.id, *store.first_posts(joined)]))

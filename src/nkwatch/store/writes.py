@@ -36,6 +36,7 @@ class Statements:
     add_document: sa.Insert
     twin_of: sa.Select
     band_candidates: sa.Select
+    crowded_bands: sa.Select
     post_prints: sa.Select
     stories_of: sa.Select
     first_posts: sa.Select
@@ -56,6 +57,10 @@ def statements(dialect: str) -> Statements:
         .group_by(b.c.post_id)
         .order_by(sa.func.count().desc(), b.c.post_id)
         .limit(sa.bindparam("limit")),
+        crowded_bands=sa.select(b.c.key)
+        .where(b.c.key.in_(sa.bindparam("keys", expanding=True)))
+        .group_by(b.c.key)
+        .having(sa.func.count() >= sa.bindparam("cap")),
         post_prints=sa.select(p.c.id, p.c.text, p.c.published, p.c.title).where(p.c.id.in_(many)),
         stories_of=sa.select(m.c.post_id, m.c.story_id).where(m.c.post_id.in_(many)),
         first_posts=sa.select(sa.func.min(m.c.post_id))
@@ -232,6 +237,13 @@ class Batch:
             return []
         rows = self.conn.execute(self.sql.band_candidates, {"keys": list(keys), "limit": limit})
         return [r[0] for r in rows]
+
+    def crowded_bands(self, keys: Sequence[int], cap: int) -> set[int]:
+        """The keys among these that `cap` or more stored posts share already."""
+        if not keys:
+            return set()
+        rows = self.conn.execute(self.sql.crowded_bands, {"keys": list(keys), "cap": cap})
+        return {r[0] for r in rows}
 
     def post_prints(self, post_ids: Sequence[str]) -> dict[str, tuple[str, str | None, str | None]]:
         """(text, published, title) of stored posts, for fingerprints."""
