@@ -12,13 +12,16 @@ $(BIN)/nkwatch: pyproject.toml
 	touch $@
 
 demo: $(BIN)/nkwatch
-	rm -f demo.db demo.db-wal demo.db-shm
+	rm -rf demo.db demo.db-wal demo.db-shm demo.db.search
 	$(BIN)/nkwatch ingest samples --db demo.db
 	$(BIN)/nkwatch stats --db demo.db
 	$(BIN)/nkwatch posts --db demo.db
 	$(BIN)/nkwatch entities --type facility --limit 10 --db demo.db
 	$(BIN)/nkwatch entity "Kim Chaek Iron and Steel Complex" --db demo.db
 	$(BIN)/nkwatch stories --min-versions 2 --db demo.db
+	$(BIN)/nkwatch search "Kimchaek steel" --db demo.db
+	@echo "The web interface follows: open http://127.0.0.1:8000/ (Ctrl-C stops it)."
+	$(BIN)/nkwatch serve --db demo.db
 
 test: $(BIN)/nkwatch lint
 	$(BIN)/pytest -q
@@ -34,4 +37,4 @@ screenshots: $(BIN)/nkwatch
 	$(BIN)/python docs/screenshots/take.py
 
 clean:
-	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm
+	rm -rf $(VENV) demo.db demo.db-wal demo.db-shm demo.db.search
