@@ -18,6 +18,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
+from nkwatch.indexing import open_finder  # noqa: E402
 from nkwatch.pipeline import Pipeline, ingest_paths  # noqa: E402
 from nkwatch.ratings import Ratings  # noqa: E402
 from nkwatch.store import open_store  # noqa: E402
@@ -40,12 +41,15 @@ def main() -> None:
         ingest_paths([Path("samples")], store, Pipeline())
         store.close()
         story_id = stories(open_store(db), Ratings.load(), limit=1, min_versions=2)[0].id
-        app = create_app(settings=WebSettings(db=str(db)))
+        index = Path(tmp) / "samples.search"
+        finder = open_finder(open_store(db), index, Ratings.load())
+        app = create_app(settings=WebSettings(db=str(db), search=finder, index=index))
         api = TestClient(app)
         entity = api.get("/api/entities", params={"name": ENTITY}).json()
         story = api.get(f"/api/stories/{story_id}").json()
         pages = {
             "home": "/",
+            "search": "/search?q=" + quote("Kimchaek steel"),
             "entity": "/entities/" + quote(entity["id"], safe=""),
             "post": f"/posts/{story['posts'][-1]['id']}",
             "story": f"/stories/{story['id']}",
