@@ -95,7 +95,9 @@ def reconcile(db: str) -> None:
     }
     start = time.perf_counter()
     answer = client.post("/reconcile", data={"queries": json.dumps(queries)}).json()
-    print(f"reconciliation, {len(NAMES)} queries: {time.perf_counter() - start:.2f} s (index built)")
+    print(
+        f"reconciliation, {len(NAMES)} queries: {time.perf_counter() - start:.2f} s (index built)"
+    )
     for n, (name, t) in enumerate(NAMES):
         print(f"  {name!r} (type {t or 'any'}):")
         for r in answer[f"q{n}"]["result"]:

@@ -6,6 +6,7 @@ its grades, a post with its story); it never writes and never prints.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -65,13 +66,16 @@ def dossier(
     rows = store.post_rows(page)
     story_ids = sorted({r.story for r in rows if r.story})
     grades = {s.id: s.grade for s in views(store.story_versions(story_ids), ratings)}
-    months: dict[str, int] = {}
-    outlets: dict[str, int] = {}
+    months: Counter[str] = Counter()
+    outlets: Counter[str] = Counter()
+    canonical: dict[str, str] = {}  # a few outlets recur over thousands of posts
     for r in rows if len(page) == len(post_ids) else store.post_rows(post_ids):
         if r.published:
-            months[r.published[:7]] = months.get(r.published[:7], 0) + 1
-        for outlet in dict.fromkeys(ratings.canonical(o) for o in r.outlets):
-            outlets[outlet] = outlets.get(outlet, 0) + 1
+            months[r.published[:7]] += 1
+        for o in r.outlets:
+            if o not in canonical:
+                canonical[o] = ratings.canonical(o)
+        outlets.update(set(canonical[o] for o in r.outlets))
     return Dossier(
         store.entity(entity_id),
         store.entity_summary(entity_id),

@@ -367,9 +367,10 @@ class Reads:
     def entity_post_ids(self, entity_id: str, limit: int | None = None) -> list[str]:
         """Posts that name an entity, newest first."""
         m, p = t.mentions, t.posts
-        q = (
+        mentioned = sa.select(m.c.post_id).where(m.c.entity_id == entity_id).distinct().subquery()
+        q = (  # from the entity's mentions (an index look-up), not from every post
             sa.select(p.c.id)
-            .where(sa.exists().where(m.c.post_id == p.c.id, m.c.entity_id == entity_id))
+            .join(mentioned, mentioned.c.post_id == p.c.id)
             .order_by(NULLS_LAST(p.c.published.desc()), p.c.id)
         )
         if limit:
