@@ -18,7 +18,8 @@ from sqlalchemy.engine import Connection
 
 from nkwatch.model import Entity, EntityRow, MentionRow, PostEntry
 from nkwatch.store import schema as t
-from nkwatch.store.reads import NULLS_LAST, Reads
+from nkwatch.store.reads import NULLS_LAST
+from nkwatch.store.storyreads import StoryReads
 
 BATCH = 500
 CONTEXT = 80  # characters of text either side of a mention, for snippets
@@ -53,7 +54,7 @@ def lists(c: Connection, q: sa.Select) -> dict[str, list[str]]:
     return out
 
 
-class Streams(Reads):
+class Streams(StoryReads):
     """Whole-table reads for exports, streamed."""
 
     def _stream(self, c: Connection, q: sa.Select) -> Iterator[sa.Row]:
