@@ -309,6 +309,7 @@ def test_upload_needs_the_servers_token(tmp_path: Path) -> None:
         "empty" in report["failures"][0]["reason"] and "/tmp" not in report["failures"][0]["reason"]
     )
     assert open_store(db).stats()["posts"] == 1
+    assert [r.source for r in open_store(db).posts()] == ["upload/000-note_one.txt"]
     # the app's own read-only store sees the new post at once
     assert (
         client.get("/api/entities", params={"name": "Sinuiju Cosmetics Factory"}).json()[

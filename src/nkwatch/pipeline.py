@@ -12,7 +12,7 @@ call.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,6 +84,17 @@ def ingest_paths(
 ) -> IngestReport:
     """Read, process and store every document under the paths; one transaction per file.
     `on_stored` hears of each committed batch that added something (the search index)."""
+    return ingest_items(read_paths(paths, max_bytes), store, pipeline, progress, on_stored)
+
+
+def ingest_items(
+    items: Iterable[Document | ReadFailure],
+    store: Store,
+    pipeline: Pipeline | None = None,
+    progress: Callable[[str], None] | None = None,
+    on_stored: Callable[[Stored], None] | None = None,
+) -> IngestReport:
+    """Process and store documents as a reader yields them; one transaction per file."""
     pipeline = pipeline or Pipeline()
     stories = StoryAssigner()
     report = IngestReport()
@@ -99,7 +110,7 @@ def ingest_paths(
                 on_stored(stored)
             batch.clear()
 
-    for item in read_paths(paths, max_bytes):
+    for item in items:
         if isinstance(item, ReadFailure):
             report.failures.append(item)
             report.files += 1

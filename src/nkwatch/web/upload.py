@@ -9,6 +9,7 @@ it is read.
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 import re
 import tempfile
@@ -23,8 +24,10 @@ from nkwatch.web.apimodels import IngestOut, Problem
 from nkwatch.web.site import Site
 
 if TYPE_CHECKING:
+    from nkwatch.model import Document
     from nkwatch.pipeline import IngestReport
     from nkwatch.ratings import Ratings
+    from nkwatch.read import ReadFailure
 
 MAX_FILES = 100
 UNSAFE = re.compile(r"[^\w.\-]+")
@@ -96,18 +99,22 @@ def ingest_files(
     """Ingest as `nkwatch ingest` does, into the store and, when the server has one, the
     search index."""
     from nkwatch.indexing import Feeder
-    from nkwatch.pipeline import Pipeline, ingest_paths
+    from nkwatch.pipeline import Pipeline, ingest_items
+    from nkwatch.read import read_paths
     from nkwatch.search import SearchIndex
     from nkwatch.store import open_store
+
+    def as_uploaded(item: Document | ReadFailure) -> Document | ReadFailure:
+        """Filed as "upload/NNN-name", not under the temporary folder it was saved in."""
+        return dataclasses.replace(item, source=item.source.replace(f"{folder}/", "upload/", 1))
 
     store = open_store(db, write=True)
     try:
         feeder = Feeder(SearchIndex.open(index), store, ratings) if index else None
-        report = ingest_paths(
-            sorted(folder.iterdir()),
+        report = ingest_items(
+            map(as_uploaded, read_paths(sorted(folder.iterdir()), max_bytes)),
             store,
             Pipeline(),
-            max_bytes,
             on_stored=(lambda batch: feeder.add(batch.posts, batch.stories)) if feeder else None,
         )
         if feeder is not None:
@@ -141,7 +148,7 @@ def routes(site: Site) -> APIRouter:
             for n, upload in enumerate(files):
                 target = folder / safe_name(upload.filename or "upload", n)
                 target.write_bytes(await upload.read())
-                names[str(target)] = upload.filename or target.name
+                names[f"upload/{target.name}"] = upload.filename or target.name
             report = await run_in_threadpool(
                 ingest_files,
                 settings.db,
