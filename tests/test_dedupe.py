@@ -11,14 +11,18 @@ from nkwatch.dedupe import (
     Fingerprint,
     Pair,
     StoryAssigner,
+    comparable_text,
     excerpt,
     judge,
     near_copy,
     re_post,
     retelling,
     reworded,
+    same_headline,
+    same_lead,
     same_text,
     story_id_of,
+    truncated_copy,
 )
 from nkwatch.model import LinkKind, Post
 
@@ -156,3 +160,88 @@ def test_the_stage_decides_and_names_stories_by_their_smallest_post() -> None:
     assert kb.add(copy, assigner) == story_id_of(copy.id) == kb.story[later.id]
     other = Post("c" * 64, 0, "c.txt", "An unrelated note on fisheries in Sinpo.", None, DAY)
     assert kb.add(other, assigner) == story_id_of(other.id)
+
+
+WIRE = (
+    "SINUIJU, China border (Wire) — North Korea reopened the rail bridge over the Yalu River "
+    "to freight trains carrying flour, fertiliser and bus parts on Monday, customs officers in "
+    "Dandong said, the first regular traffic since the border closed in early 2020.\n"
+    "Officials counted 42 wagons crossing on the first day, against about 150 a day before the "
+    "closure, and traders said prices of sugar and cooking oil in Sinuiju fell by a fifth within "
+    "a week of the announcement.\n"
+    "The trade ministry in Pyongyang did not comment. State media reported only that a "
+    "disinfection yard at Uiju had been completed after eleven months of work.\n"
+    "Analysts in Seoul said the reopening would ease shortages of medicine and spare parts but "
+    "that sanctions on coal and iron ore exports would keep the volume of trade far below the "
+    "levels of 2017."
+)
+
+
+def test_truncated_copy_is_a_paywall_blurb_with_the_first_paragraphs() -> None:
+    cut = " ".join(WIRE.split()[:70]) + "\nBecome a member for less than $5 a week.\nSubscribe"
+    pair = Pair.of(fp(WIRE), fp(cut))
+    assert excerpt(pair, DEFAULT) is None or pair.contained >= DEFAULT.excerpt
+    assert truncated_copy(pair, DEFAULT) is not None
+    stricter = dataclasses.replace(DEFAULT, truncated_min_shared=pair.shared + 1)
+    assert truncated_copy(pair, stricter) is None  # too little wording to prove a copy
+
+
+def test_comparison_ignores_page_furniture_and_sidebars() -> None:
+    page = (
+        "Home > News > Economy\nShare this article\n" + WIRE + "\nRead more\n"
+        "© 2024 Border Daily. All rights reserved.\nMore From KCNA\nTractor plant opens\n"
+    )
+    kept = comparable_text(page)
+    assert "Share" not in kept and "Tractor" not in kept and "©" not in kept
+    assert fp(page).shingles == fp(WIRE).shingles
+
+
+def test_same_lead_is_a_shorter_wire_version() -> None:
+    first = WIRE.split("\n")[0]
+    short = (
+        first + " Only 42 wagons crossed on the first day. Sugar and cooking oil got cheaper in "
+        "Sinuiju, traders said, and Pyongyang said nothing."
+    )
+    pair = Pair.of(fp(WIRE), fp(short))
+    assert excerpt(pair, DEFAULT) is None and truncated_copy(pair, DEFAULT) is None
+    assert same_lead(pair, DEFAULT) is not None
+    later = Pair.of(fp(WIRE), fp(short, DAY + dt.timedelta(days=200)))
+    assert same_lead(later, DEFAULT) is None  # a year-on item that opens the same way
+
+
+def test_same_lead_needs_the_whole_lead_sentence() -> None:
+    """Formulaic items ('A delegation visited X') share the opening words, not the lead."""
+    opening = (
+        "Pyongyang, May 2 (KCNA) -- A trade delegation of the Ministry of External Economic "
+        "Relations led by its vice-minister Kim Song Chol, who arrived here on Monday, visited "
+    )
+    one = (
+        opening
+        + "the Pyongyang Textile Mill on Tuesday.\nThe guests looked round the weaving shop."
+    )
+    two = (
+        opening + "the Sunan tractor works on Tuesday.\nThe guests looked round the assembly shop."
+    )
+    assert same_lead(Pair.of(fp(one), fp(two)), DEFAULT) is None
+
+
+def test_same_headline_is_one_story_re_edited_at_another_paper() -> None:
+    wire = "(2nd LD) N. Korea reopens Yalu rail bridge to freight after long closure\n" + WIRE
+    paras = WIRE.split("\n")
+    edited = (
+        "N. Korea reopens Yalu rail bridge to freight after long closure\nBy Wire\n"
+        "Freight trains loaded with flour, fertiliser and parts for buses crossed the Yalu River "
+        "bridge from Dandong into North Korea on Monday for the first time in years.\n"
+        + paras[1]
+        + "\nSeoul analysts doubted the trade would recover soon given sanctions on coal."
+        + "\n"
+        + paras[3]
+    )
+    pair = Pair.of(fp(wire), fp(edited))
+    assert pair.contained < DEFAULT.truncated and same_lead(pair, DEFAULT) is None
+    assert same_headline(pair, DEFAULT) is not None
+    other = edited.replace(
+        "N. Korea reopens Yalu rail bridge to freight after long closure",
+        "Sugar prices in Sinuiju fall as wagons return",
+    )
+    assert same_headline(Pair.of(fp(wire), fp(other)), DEFAULT) is None

@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from nkwatch.model import LinkKind, Post, StoryDecision, StoryLink, digest
 from nkwatch.names import Keys, strip_marks
-from nkwatch.pkgdata import read_lines
+from nkwatch.pkgdata import compile_lines, read_lines
 
 SHINGLE = 3
 BANDS, ROWS = 50, 3  # P(candidate) is 0.75 at Jaccard 0.3, 0.96 at 0.4, 0.998 at 0.5
@@ -35,6 +35,13 @@ FACT_BANDS, FACT_ROWS = 8, 4  # over names and figures, to find retellings in ot
 MAX_CANDIDATES = 50  # the most promising matches per new post, by shared bands
 BAND_CAP = 50  # posts kept under one band key: more share only boilerplate or one story
 FINGERPRINTS_KEPT = 2_000  # a batch's posts are the likeliest matches of the next
+LEAD_BAND = BANDS + FACT_BANDS  # one more band: the opening words of the lead paragraph
+LEAD_MIN_WORDS = 20  # the lead is the first line at least this long
+LEAD_KEY_WORDS = 15  # copies that keep the lead share these words, whatever else they cut
+LEAD_WORDS = 60  # the most of the lead sentence a shorter version must keep
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[A-Z\"“‘])")
+HEADLINE_LINES = 8  # where a page puts its headline
+HEADLINE_WORDS = (6, 25)
 
 WORD = re.compile(r"\w+")
 FACT = re.compile(r"(?<![\w.])(?:\d[\d,.]*\d|\d{2,}|[A-Z][\w'’-]*[a-z][\w'’-]*)")
@@ -56,6 +63,60 @@ def permutations(seed: int, num_perm: int) -> Any:
     return MinHash(num_perm=num_perm, seed=seed, scheme=SCHEME).permutations
 
 
+def comparable_text(text: str) -> str:
+    """The text without what copies of one story on different sites do not share: page
+    furniture lines, and everything from a sidebar or subscription offer on."""
+    line_of = compile_lines("boilerplate_copies.txt")
+    tail = compile_lines("boilerplate_tails.txt")
+    kept = []
+    for line in text.split("\n"):
+        bare = line.strip().strip("*•·").strip()
+        if tail.match(bare):
+            break
+        if not line_of.match(bare):
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def words_of(text: str) -> list[str]:
+    return WORD.findall(strip_marks(text).casefold())
+
+
+def shingles_of(words: Sequence[str]) -> frozenset[str]:
+    return frozenset(
+        " ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))
+    )
+
+
+def lead_of(text: str) -> list[str]:
+    """The words of the lead sentence: the first sentence of the first paragraph long enough
+    to be the lead (at most LEAD_WORDS of them), [] when no paragraph is."""
+    for line in text.split("\n"):
+        if len(words_of(line)) >= LEAD_MIN_WORDS:
+            words = words_of(SENTENCE_END.split(line.strip(), 1)[0])
+            return (
+                words[:LEAD_WORDS] if len(words) >= LEAD_MIN_WORDS else words_of(line)[:LEAD_WORDS]
+            )
+    return []
+
+
+def headlines_of(text: str) -> list[frozenset[str]]:
+    """Lines near the top that could be the headline, as sets of words."""
+    out = []
+    lines = [line.strip() for line in text.split("\n") if line.strip()][:HEADLINE_LINES]
+    low, high = HEADLINE_WORDS
+    for line in lines:
+        words = words_of(
+            line.removeprefix("(").split(") ", 1)[-1] if line.startswith("(") else line
+        )
+        if low <= len(words) <= high and not line.rstrip().endswith((".", ",", ":")):
+            out.append(
+                frozenset("".join(words[i : i + 2]) for i in range(len(words) - 1))
+                | frozenset(words)
+            )
+    return out
+
+
 @dataclass(frozen=True)
 class Match:
     kind: LinkKind
@@ -73,15 +134,17 @@ class Fingerprint:
         title: str | None = None,
         keys: Keys | None = None,
     ):
-        words = WORD.findall(strip_marks(text).casefold())
         self.published = published
-        heading = WORD.findall(strip_marks(title or "").casefold())
+        heading = words_of(title or "")
         self.title = " ".join(heading) if len(heading) >= 3 else None  # "Press Review" recurs
-        self.exact = hashlib.blake2b(" ".join(words).encode(), digest_size=16).hexdigest()
-        self.shingles = frozenset(
-            " ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))
-        )
-        self.facts = facts_of(text, keys)
+        self.exact = hashlib.blake2b(" ".join(words_of(text)).encode(), digest_size=16).hexdigest()
+        body = comparable_text(text)
+        self.shingles = shingles_of(words_of(body))
+        self.facts = facts_of(body, keys)
+        lead = lead_of(body)
+        self.lead = shingles_of(lead) if lead else frozenset[str]()
+        self.lead_key = " ".join(lead[:LEAD_KEY_WORDS]) if lead else None
+        self.headlines = headlines_of(body)
 
     @cached_property
     def band_keys(self) -> list[int]:
@@ -92,6 +155,11 @@ class Fingerprint:
             keys += lsh_keys(
                 self.facts, permutations(2, FACT_BANDS * FACT_ROWS), FACT_BANDS, FACT_ROWS, BANDS
             )
+        if self.lead_key:
+            h = hashlib.blake2b(
+                self.lead_key.encode(), digest_size=8, person=LEAD_BAND.to_bytes(2, "big")
+            )
+            keys.append(int.from_bytes(h.digest(), "big") >> 1)
         return keys
 
 
@@ -141,6 +209,15 @@ class Thresholds:
     retelling_contained: float = 0.15
     retelling_kept: float = 0.8  # the shorter one repeats this share of names and figures
     retelling_figures: int = 4  # a retelling repeats the numbers; years do not count
+    truncated: float = 0.8  # share of a cut copy (paywall, teaser) found inside the full text
+    truncated_min_shared: int = 60  # ...over at least this many shingles
+    lead_kept: float = 0.9  # a shorter wire version keeps its lead paragraph's opening
+    lead_min_shingles: int = 18
+    lead_contained: float = 0.4  # ...and this share of all its wording
+    headline: float = 0.75  # word overlap of two headlines that are one headline re-edited
+    headline_contained: float = 0.3
+    headline_facts: float = 0.35
+    headline_min_shingles: int = 100
 
 
 DEFAULT = Thresholds()
@@ -157,12 +234,18 @@ class Pair:
     small: int  # shingles of the shorter post
     fact_overlap: float  # Jaccard of their names and figures
     days: int | None  # days between their publication dates
+    shared: int = 0  # shingles both posts have
+    lead: int = 0  # shingles of the shorter post's lead
+    lead_kept: float = 0.0  # share of the shorter post's lead inside the other
+    headline: float = 0.0  # best word overlap between the headlines near their tops
 
     @classmethod
     def of(cls, a: Fingerprint, b: Fingerprint) -> Pair:
         shared = len(a.shingles & b.shingles)
-        small = min(len(a.shingles), len(b.shingles))
+        shorter, longer = sorted((a, b), key=lambda x: len(x.shingles))
+        small = len(shorter.shingles)
         union = a.facts | b.facts
+        lead = shorter.lead
         return cls(
             a,
             b,
@@ -171,6 +254,10 @@ class Pair:
             small,
             len(a.facts & b.facts) / len(union) if union else 1.0,
             abs((a.published - b.published).days) if a.published and b.published else None,
+            shared,
+            len(lead),
+            len(lead & longer.shingles) / len(lead) if lead else 0.0,
+            max((len(x & y) / len(x | y) for x in a.headlines for y in b.headlines), default=0.0),
         )
 
     def far(self, th: Thresholds) -> bool:
@@ -196,6 +283,51 @@ def excerpt(p: Pair, th: Thresholds) -> Match | None:
             LinkKind.EXCERPT,
             p.contained,
             f"{p.contained:.0%} of the shorter text is inside the longer",
+        )
+    return None
+
+
+def truncated_copy(p: Pair, th: Thresholds) -> Match | None:
+    """A copy cut short (a paywall blurb and the first paragraphs, a teaser) of a longer text:
+    most of it inside the other, over enough wording to rule out a shared formula."""
+    if p.contained >= th.truncated and p.shared >= th.truncated_min_shared:
+        return Match(
+            LinkKind.EXCERPT,
+            p.contained,
+            f"{p.contained:.0%} of the shorter text ({p.shared} word runs) is inside the longer",
+        )
+    return None
+
+
+def same_lead(p: Pair, th: Thresholds) -> Match | None:
+    """A shorter version of a wire story: its lead paragraph opens as the other's does, and
+    much of the rest is the other's wording, published within days of it."""
+    if p.far(th) or p.lead < th.lead_min_shingles:
+        return None
+    if p.lead_kept >= th.lead_kept and p.contained >= th.lead_contained:
+        return Match(
+            LinkKind.EXCERPT,
+            p.contained,
+            f"the shorter one keeps the other's lead and {p.contained:.0%} of its wording",
+        )
+    return None
+
+
+def same_headline(p: Pair, th: Thresholds) -> Match | None:
+    """One story re-edited at another paper: nearly the same headline over shared wording and
+    facts, published within days of the other."""
+    if p.far(th) or p.small < th.headline_min_shingles:
+        return None
+    if (
+        p.headline >= th.headline
+        and p.contained >= th.headline_contained
+        and p.fact_overlap >= th.headline_facts
+    ):
+        return Match(
+            LinkKind.NEAR_COPY,
+            p.contained,
+            f"nearly the same headline, {p.contained:.0%} of the shorter one's wording and"
+            f" {p.fact_overlap:.0%} of their names and figures shared",
         )
     return None
 
@@ -264,7 +396,17 @@ def retelling(p: Pair, th: Thresholds) -> Match | None:
     return None
 
 
-RULES: tuple[Rule, ...] = (same_text, near_copy, excerpt, re_post, reworded, retelling)
+RULES: tuple[Rule, ...] = (
+    same_text,
+    near_copy,
+    excerpt,
+    truncated_copy,
+    same_lead,
+    same_headline,
+    re_post,
+    reworded,
+    retelling,
+)
 
 
 def judge(a: Fingerprint, b: Fingerprint, th: Thresholds = DEFAULT) -> Match | None:
