@@ -15,7 +15,7 @@ from nkwatch.model import Document
 from nkwatch.read.common import FileInfo, Reading, normalise_newlines, plausible_date, split_authors
 
 HIDDEN = ("script", "style", "nav", "header", "footer", "aside", "noscript", "template",
-          "head", "form", "button", "svg", "iframe")  # fmt: skip
+          "head", "svg")  # fmt: skip
 BLOCKS = frozenset(
     [
         "p",
@@ -68,9 +68,10 @@ def read_html(html: str, file: FileInfo) -> Reading:
             f"{file.source}: no HTML elements found; if it is plain text, rename it .txt"
         )
     extracted = main_text(html)
+    visible = visible_text(html)
     text = extracted.text if extracted is not None else ""
-    if not text.strip():
-        text = visible_text(html)
+    if not shown(text, visible):
+        text = visible
     if not text.strip():
         raise MalformedInput(f"{file.source}: the HTML page shows no text; nothing to read")
     meta = page_meta(html, extracted, file)
@@ -113,6 +114,16 @@ def main_text(html: str) -> Extracted | None:
     if doc is None:
         return None
     return Extracted(doc.text or "", doc.title, doc.author, doc.sitename, doc.url)
+
+
+def shown(text: str, visible: str) -> bool:
+    """Whether trafilatura's text is what the page shows: most of its words are in the
+    visible text. Text it took from navigation or headers alone is not."""
+    words = re.findall(r"\w+", text.lower())
+    if not words:
+        return False
+    seen = set(re.findall(r"\w+", visible.lower()))
+    return sum(w in seen for w in words) >= len(words) / 2
 
 
 def parse_tree(html: str) -> Any | None:
