@@ -1,16 +1,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
+import logging
 import os
 import shutil
 from pathlib import Path
 
+import pypdf
 import pytest
 from click.testing import CliRunner
 
 from nkwatch.cli import main
 from nkwatch.errors import MalformedInput, UnreadableInput
+from nkwatch.model import Document
 from nkwatch.read import ReadFailure, read_file, read_paths
 
 from .conftest import SAMPLES
@@ -238,14 +242,36 @@ def test_pdf_creation_date_after_the_file_was_saved_is_ignored(tmp_path: Path) -
     ],
 )
 def test_unusable_pdf_fails_in_one_line(
-    tmp_path: Path, capfd: pytest.CaptureFixture[str], name: str, content: bytes, words: str
+    tmp_path: Path, name: str, content: bytes, words: str
 ) -> None:
     f = tmp_path / name
     f.write_bytes(content)
     [failure] = list(read_paths([f]))
     assert isinstance(failure, ReadFailure)
     assert words in failure.reason and "\n" not in failure.reason
-    assert capfd.readouterr().err == ""  # no warnings from the PDF library on the way
+
+
+def test_sloppy_pdf_is_repaired_quietly(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    good = pdf_bytes(REPORT_PAGES)
+    f = tmp_path / "sloppy.pdf"
+    f.write_bytes(good[: good.rindex(b"startxref")] + b"startxref\n17\n%%EOF\n")  # wrong offset
+    with caplog.at_level(logging.DEBUG):
+        [doc] = read_file(f)
+    assert doc.text.startswith("Cement output at the Sunchon plant")
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("pypdf")] == []
+
+
+def test_encrypted_pdf_is_read_only_without_a_user_password(tmp_path: Path) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(pdf_bytes(REPORT_PAGES)))
+    for name, user in (("open.pdf", ""), ("locked.pdf", "secret")):
+        writer = pypdf.PdfWriter(clone_from=reader)
+        writer.encrypt(user, owner_password="owner", algorithm="RC4-128")
+        with (tmp_path / name).open("wb") as out:
+            writer.write(out)
+    opened, locked = read_paths([tmp_path / "open.pdf", tmp_path / "locked.pdf"])
+    assert isinstance(opened, Document) and "Sunchon plant" in opened.text
+    assert isinstance(locked, ReadFailure)
+    assert locked.reason == "the PDF is encrypted with a password; save an unlocked copy"
 
 
 # --- HTML: visible-text fallback and page metadata ---------------------------------------

@@ -53,6 +53,10 @@ def read_pdf(raw: bytes, file: FileInfo) -> Reading:
             info: Any = reader.metadata
     except UnreadableInput:
         raise
+    except pypdf.errors.DependencyError as exc:  # AES encryption needs `cryptography`
+        raise UnreadableInput(
+            f"{source}: the PDF is AES-encrypted; pip install cryptography to read it"
+        ) from exc
     except Exception as exc:  # pypdf raises many kinds of error on damaged files
         raise MalformedInput(
             f"{source}: the PDF is damaged and cannot be read ({type(exc).__name__}); "
