@@ -143,24 +143,12 @@ def visible_text(html: str) -> str:
     for el in list(root.iter(*HIDDEN)):
         if el.getparent() is not None:
             el.drop_tree()
-    parts: list[str] = []
-
-    def walk(el: Any) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        block = tag in BLOCKS
-        if block:
-            parts.append("\n")
-        if el.text and tag:
-            parts.append(el.text)
-        for child in el:
-            walk(child)
-        if block:
-            parts.append("\n")
-        if el.tail:
-            parts.append(el.tail)
-
-    walk(root)
-    lines = (re.sub(r"\s+", " ", line).strip() for line in "".join(parts).split("\n"))
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.tag in BLOCKS:  # a block starts and ends a line
+            el.text = "\n" + (el.text or "")
+            el.tail = "\n" + (el.tail or "")
+    text: str = root.text_content()
+    lines = (re.sub(r"\s+", " ", line).strip() for line in text.split("\n"))
     return "\n\n".join(line for line in lines if line)
 
 
