@@ -1,0 +1,161 @@
+"""JSON article lists and JSON Lines (a scraper's output): the KCNA archive shape
+({headline, date in epoch ms, story_text, link}) and {url, text} items with optional
+date/published, title, author/authors and site/outlet keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from nkwatch.dates import from_epoch_ms, parse_loose_date
+from nkwatch.errors import MalformedInput
+from nkwatch.model import Document
+from nkwatch.read.common import FileInfo, ReadFailure, Reading, normalise_newlines, split_authors
+
+
+class WrongType(ValueError):
+    """An item's key holds a value of a type nkwatch cannot use."""
+
+
+def read_json(text: str, file: FileInfo) -> Reading:
+    """A JSON file: the KCNA archive shape, or a list of {url, title, date, text}."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise MalformedInput(
+            f"{file.source}: not valid JSON (line {exc.lineno}: {exc.msg})"
+        ) from exc
+    if isinstance(data, dict):
+        data = data.get("items") or data.get("articles") or [data]
+    if not isinstance(data, list):
+        raise MalformedInput(f"{file.source}: expected a JSON list of articles")
+    found = [read_item(item, file, i, f"item {i + 1}") for i, item in enumerate(data)]
+    return checked(found, file, "no item with text; expected objects with 'story_text' or 'text'")
+
+
+def read_jsonl(text: str, file: FileInfo) -> Reading:
+    found: list[Document | ReadFailure | None] = []
+    for i, line in enumerate(text.splitlines()):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise MalformedInput(
+                f"{file.source}: line {i + 1} is not valid JSON ({exc.msg})"
+            ) from exc
+        found.append(read_item(item, file, i, f"item on line {i + 1}"))
+    return checked(found, file, "no line holds an object with 'text'")
+
+
+def checked(found: list[Document | ReadFailure | None], file: FileInfo, empty: str) -> Reading:
+    """The items read; MalformedInput when there is neither a document nor a failure."""
+    reading = [r for r in found if r is not None]
+    if not reading:
+        raise MalformedInput(f"{file.source}: {empty}")
+    return reading
+
+
+def read_item(item: object, file: FileInfo, index: int, name: str) -> Document | ReadFailure | None:
+    """One item -> a Document, a failure naming the item, or None when it has no text."""
+    try:
+        return json_item(item, file, index)
+    except WrongType as exc:
+        return ReadFailure(file.source, f"{name}: {exc}; the rest of the file is read")
+
+
+@dataclass(frozen=True)
+class Field:
+    """How one optional key of an item is checked and read."""
+
+    keys: tuple[str, ...]
+    expected: str
+    read: Callable[[object], object]
+
+
+def text_or_none(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise TypeError
+    return value.strip() or None
+
+
+def date_value(value: object) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise TypeError
+    return from_epoch_ms(value) if not isinstance(value, str) else parse_loose_date(value)
+
+
+def author_names(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return split_authors(value)
+    if isinstance(value, list) and all(isinstance(a, str) for a in value):
+        return tuple(a.strip() for a in value if a.strip())
+    raise TypeError
+
+
+FIELDS = {
+    "body": Field(("text", "content"), "text", text_or_none),
+    "title": Field(("title",), "text", text_or_none),
+    "published": Field(("date", "published"), "a date as text or epoch milliseconds", date_value),
+    "authors": Field(("authors", "author"), "a name or a list of names", author_names),
+    "outlet": Field(("outlet", "site", "source_name"), "text", text_or_none),
+    "url": Field(("url", "link"), "text", text_or_none),
+}
+KCNA_FIELDS = {
+    "body": Field(("story_text",), "text", text_or_none),
+    "title": Field(("headline",), "text", text_or_none),
+    "published": Field(("date",), "epoch milliseconds or a date as text", date_value),
+    "url": Field(("link", "url"), "text", text_or_none),
+}
+
+
+def field_value(item: dict[str, object], field: Field) -> object:
+    """The first of the field's keys present in the item, read; WrongType when unusable."""
+    for key in field.keys:
+        value = item.get(key)
+        if value is None:
+            continue
+        try:
+            return field.read(value)
+        except (TypeError, ValueError, OverflowError, OSError):
+            kind = type(value).__name__
+            raise WrongType(
+                f"'{key}' is {kind} {json.dumps(value)[:40]}; expected {field.expected}"
+            ) from None
+    return field.read(None)
+
+
+def json_item(item: object, file: FileInfo, index: int) -> Document | None:
+    """One JSON article object -> a Document; None when it carries no text."""
+    if not isinstance(item, dict):
+        raise WrongType(f"is a JSON {type(item).__name__}, not an object")
+    kcna = "story_text" in item or "headline" in item
+    fields = KCNA_FIELDS if kcna else FIELDS
+    values = {name: field_value(item, f) for name, f in fields.items()}
+    body = values["body"]
+    if not isinstance(body, str):
+        return None
+    url = values["url"]
+    assert url is None or isinstance(url, str)
+    title, published = values["title"], values["published"]
+    authors = values.get("authors", ())
+    outlet = "KCNA" if kcna else values["outlet"]
+    return Document(
+        source=url or f"{file.source}#{index}",
+        kind="kcna" if kcna else "jsonl",
+        text=normalise_newlines(body),
+        file_sha256=file.sha256,
+        title=title if isinstance(title, str) else None,
+        published=published if isinstance(published, dt.date) else None,
+        authors=authors if isinstance(authors, tuple) else (),
+        outlet=outlet if isinstance(outlet, str) else None,
+        url=url,
+    )
