@@ -110,7 +110,7 @@ class Document:
     """One readable unit: a text file, an HTML page, or one item of a feed or archive."""
 
     source: str  # path or URL it came from
-    kind: str  # text | html | feed | jsonl | kcna
+    kind: str  # text | html | pdf | feed | jsonl | kcna
     text: str
     file_sha256: str  # hash of the raw bytes of the file holding it
     title: str | None = None
