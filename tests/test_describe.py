@@ -49,7 +49,7 @@ def test_source_line_and_canonical_name(pipeline) -> None:  # type: ignore[no-un
 
 def test_agency_dateline_and_read_it_on() -> None:
     assert [o.name for o in describe(post("Pyongyang, August 5 (KCNA) -- Text.")).origins] == [
-        "KCNA"
+        "Korean Central News Agency"
     ]
     assert [o.name for o in describe(post("You can read it here on 38 North.")).origins] == [
         "38 North"

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
+
+from nkwatch.pkgdata import compile_lines
 
 MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -13,24 +17,35 @@ MONTHS = {
 _MONTH = (
     r"(?P<month>Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|"
     r"June?|July?|Aug(?:ust|\.)?|Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|"
-    r"Dec(?:ember|\.)?)"
+    r"Dec(?:ember|\.)?)\.?"
 )
 _WEEKDAY = (
     r"(?:(?P<weekday>(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?),?\s+)?"
 )
-_PREFIX = r"(?:(?:Posted|Published|Updated|Date)(?:\s+on)?:?\s+)?"
+_PREFIX = (
+    r"(?:[\w-]+\.(?:com|org|net|co\.kr|kr)\s+)?"  # a site's name before its date: 'Site.com'
+    r"(?:(?:Posted|Published|Updated|Last [Uu]pdated|Date|Dated)(?:\s+on)?\s*:?\s+)?"
+)
+_TIME = (
+    r"(?:,?\s*(?:[-–|]\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
+    r"(?:\s*(?:KST|GMT|UTC|EST|EDT|ET|JST))?)?"
+)
 _SUFFIX = r"(?:\s+(?:by|By)\s+(?P<byline>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}))?"
 _ORD = r"(?:st|nd|rd|th)?"
 
 DATE_LINE_SHAPES = {
     "mdy": re.compile(
-        rf"^{_PREFIX}{_WEEKDAY}{_MONTH}\s+(?P<day>\d{{1,2}}){_ORD},?\s+(?P<year>\d{{4}}){_SUFFIX}$"
+        rf"^{_PREFIX}{_WEEKDAY}{_MONTH}\s+(?P<day>\d{{1,2}}){_ORD},?\s+(?P<year>\d{{4}}){_TIME}{_SUFFIX}$"
     ),
     "dmy": re.compile(
-        rf"^{_PREFIX}{_WEEKDAY}(?P<day>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}}){_SUFFIX}$"
+        rf"^{_PREFIX}{_WEEKDAY}(?P<day>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}}){_TIME}{_SUFFIX}$"
     ),
     "ymd": re.compile(
-        rf"^{_PREFIX}(?P<year>\d{{4}})[-/.](?P<month>\d{{1,2}})[-/.](?P<day>\d{{1,2}}){_SUFFIX}$"
+        rf"^{_PREFIX}(?P<year>\d{{4}})[-/.](?P<month>\d{{1,2}})[-/.](?P<day>\d{{1,2}}){_TIME}{_SUFFIX}$"
+    ),
+    "num": re.compile(
+        rf"^{_PREFIX}{_WEEKDAY}(?P<first>\d{{1,2}})[/.](?P<second>\d{{1,2}})[/.](?P<year>\d{{4}})"
+        rf"{_TIME}{_SUFFIX}$"
     ),
 }
 
@@ -48,22 +63,100 @@ def month_number(word: str) -> int | None:
     return int(word) if word.isdigit() else MONTHS.get(word[:3].lower())
 
 
-def parse_date_line(line: str) -> DateLine | None:
-    """The date a line holds if the line is only a date, else None."""
-    line = line.strip()
-    if not 6 <= len(line) <= 80 or not any(c.isdigit() for c in line):
+def parse_date_line(line: str, day_first: bool | None = None) -> DateLine | None:
+    """The date a line holds if the line is only a date, else None.
+
+    A line of parts split by '|' ('Jane Doe | 2018-02-07 05:24', 'Date: 12/04/2024 | Source:
+    KCNA') holds the date of its first part that is one; a name part before it is the byline.
+    Numeric dates like 12/04/2024 are read month first unless `day_first` is set, the day
+    cannot be a month, or the line carries a day-first mark (data/day_first.txt).
+    """
+    line = line.strip().rstrip(",;").strip()
+    if not 6 <= len(line) <= 120 or not any(c.isdigit() for c in line):
         return None
+    if "|" in line:
+        return piped_date_line(line, day_first)
+    if len(line) > 80:
+        return None
+    if day_first is None:
+        day_first = is_day_first(line)
     for shape, pattern in DATE_LINE_SHAPES.items():
         m = pattern.match(line)
         if not m:
             continue
-        month = month_number(m["month"])
+        if shape == "num":
+            first, second = int(m["first"]), int(m["second"])
+            day, month = (first, second) if day_first or first > 12 else (second, first)
+        else:
+            day, month = int(m["day"]), month_number(m["month"]) or 0
         try:
-            date = dt.date(int(m["year"]), month or 0, int(m["day"]))
+            date = dt.date(int(m["year"]), month, day)
         except ValueError:
             return None
         weekday = m.groupdict().get("weekday")
         return DateLine(date, shape + ("+weekday" if weekday else ""), m["byline"])
+    return None
+
+
+def piped_date_line(line: str, day_first: bool | None) -> DateLine | None:
+    parts = [p.strip() for p in line.split("|")]
+    if day_first is None:
+        day_first = is_day_first(line)
+    for n, part in enumerate(parts):
+        if not part:
+            continue
+        found = parse_date_line(part, day_first)
+        if found is None:
+            if n > 0 or not re.fullmatch(r"[A-Z][\w.'’ -]{1,80}", part):
+                return None  # the line says more than a date and who wrote it
+            continue
+        byline = found.byline or (parts[0] if n > 0 and parts[0] else None)
+        return dataclasses.replace(found, shape=found.shape + "+piped", byline=byline)
+    return None
+
+
+@cache
+def day_first_marks() -> re.Pattern[str]:
+    return compile_lines("day_first.txt", whole_line=False)
+
+
+def is_day_first(text: str) -> bool:
+    """Whether a line or address belongs to a site that writes numeric dates day first."""
+    return day_first_marks().search(text) is not None
+
+
+def url_date(url: str) -> dt.date | None:
+    """The date an address holds: '/2020/08/20/', '/20200820', 'AEN20200820000300315'."""
+    for pattern in (
+        r"/((?:19|20)\d\d)/(\d\d)/(\d\d)(?:/|$|\.)",
+        r"(?:/|[A-Z]{2,4}|-|_)((?:19|20)\d\d)(\d\d)(\d\d)(?:\d{0,9})(?:/|\.|$|[-_?])",
+        r"/((?:19|20)\d\d)-(\d\d)-(\d\d)(?:/|$|-)",
+    ):
+        for m in re.finditer(pattern, url):
+            try:
+                return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                continue
+    return None
+
+
+HEADER_LINES = 15
+
+
+def find_published(text: str, url: str | None = None) -> DateLine | None:
+    """The date a single article gives itself: a date line in its header zone (the first
+    lines, where bylines and 'Posted ...' lines stand), else the date in its address.
+    Dates further down (related stories, captions, footers) are never taken."""
+    day_first = is_day_first(url) if url else None
+    lines = [ln for ln in text.split("\n") if ln.strip()][:HEADER_LINES]
+    lead = compile_lines("citation_leads.txt")
+    for n, line in enumerate(lines):
+        if any(lead.match(p.strip().removesuffix(":").rstrip()) for p in lines[max(0, n - 4) : n]):
+            continue  # the date of a cited story, not of this one
+        if found := parse_date_line(line, day_first or None):
+            return found
+    if url and (date := url_date(url)):
+        return DateLine(date, "url")
     return None
 
 

@@ -18,7 +18,7 @@ from functools import cache
 from nkwatch.dates import parse_date_line
 from nkwatch.model import Origin, Post
 from nkwatch.names import without_article
-from nkwatch.pkgdata import compile_lines, read_lines
+from nkwatch.pkgdata import compile_lines, read_lines, read_table
 
 NAME_WORD = r"(?:[A-Z][a-zA-Z'’-]*[a-z]|[A-Z]\.)"
 NAME = rf"{NAME_WORD}(?:[ \t]+(?:{NAME_WORD}|de|da|van|von|bin|al)){{1,3}}(?:,? Jr\.)?"
@@ -36,6 +36,56 @@ class Found:
 
 
 Rule = Callable[[str], list[Found]]
+
+# A name as bylines write it: 'Jane Doe', 'ISHIMARU Jiro', 'Koh Byung-joon', 'An Jong Su'.
+CAPS_WORD = r"(?:[A-Z][A-Z'’-]+|[A-Z][a-zA-Z'’-]*[a-z]|[A-Z]\.)"
+BYLINE_NAME = rf"{CAPS_WORD}(?:[ \t]+{CAPS_WORD}){{1,3}}(?:,? Jr\.)?"
+
+
+@cache
+def outlet_index() -> dict[str, str]:
+    """Every name, alias and web domain of data/outlets.tsv, folded, to the outlet's name."""
+    index: dict[str, str] = {}
+    for row in read_table("outlets.tsv"):
+        for form in [row["name"], *row["aliases"].split("|"), *row.get("domains", "").split("|")]:
+            if form.strip():
+                index.setdefault(form.strip().casefold(), row["name"])
+    return index
+
+
+@cache
+def blog_outlets() -> frozenset[str]:
+    """Outlets that relay others' stories: their own address says nothing of a post's origin."""
+    return frozenset(r["name"] for r in read_table("outlets.tsv") if r["kind"] == "blog")
+
+
+def known_outlet(name: str) -> str | None:
+    """The table's name for an outlet named or addressed so, else None."""
+    key = without_article(name.strip(" \t*.,;:")).casefold()
+    key = re.sub(r"\s*\((?:en|eng|english)\)$", "", key)
+    return outlet_index().get(key)
+
+
+def outlet_of_address(url: str) -> str | None:
+    """The outlet a web address belongs to: its host or any parent domain in the table."""
+    m = re.match(r"https?://([^/:?#]+)", url)
+    if not m:
+        return None
+    host = m[1].lower().removeprefix("www.")
+    parts = host.split(".")
+    for n in range(len(parts) - 1):
+        if name := outlet_index().get(".".join(parts[n:])):
+            return name
+    return None
+
+
+def as_name(name: str) -> str:
+    """A byline name as written, with a shouted 'DAISUKE HARASHIMA' put in title case."""
+    return name.title() if name.isupper() else name
+
+
+def byline_names(names: str) -> list[str]:
+    return [as_name(n.strip()) for n in re.split(r"\s*(?:,|\band\b|&)\s*", names) if n.strip()]
 
 
 def is_boilerplate_line(line: str) -> bool:
@@ -55,12 +105,138 @@ def writer_role() -> str:
 
 
 def byline(text: str) -> list[Found]:
-    """'By Jane Doe' or 'Written by Jane Doe and John Roe' on a line of its own."""
+    """'By Jane Doe' or 'Written by Jane Doe and John Roe' on a line of its own, or before a
+    wire dateline ('By Jane Doe BEIJING (Reuters) -'); 'By Yonhap' names an origin."""
     out = []
     for m in re.finditer(
-        rf"(?m)^(?:By|BY|Written by|Author:)\s+({NAME}(?:\s+and\s+{NAME})?)\s*$", text
+        rf"(?m)^(?:By|BY|Written by|Author:)\s+({NAME}(?:(?:,\s*|\s+and\s+){NAME})*)"
+        r"(?=\s*$|\s+[A-Z]{3,}\b)",
+        text,
     ):
-        out.append(Found(m.start(), authors=tuple(re.split(r"\s+and\s+", m[1]))))
+        if outlet := known_outlet(m[1]):
+            out.append(Found(m.start(), origins=(Origin(outlet),)))
+        else:
+            out.append(Found(m.start(), authors=tuple(byline_names(m[1]))))
+    for m in re.finditer(r"(?m)^By\s+([A-Z][\w .&-]{1,40}?)\s*$", text):
+        if outlet := known_outlet(m[1]):
+            out.append(Found(m.start(), origins=(Origin(outlet),)))
+    return out
+
+
+def staff_writer(text: str) -> list[Found]:
+    """'DAISUKE HARASHIMA, Nikkei staff writer', 'Jane Doe, staff reporter'."""
+    pattern = (
+        rf"(?m)^({BYLINE_NAME}),\s+(?:(?:the\s+)?([A-Z][\w.&’'-]*(?:\s+[A-Z][\w.&’'-]*){{0,3}})\s+)?"
+        r"(?:staff\s+)?(?:writer|reporter|correspondent)\s*$"
+    )
+    out = []
+    for m in re.finditer(pattern, text):
+        outlet = known_outlet(m[2]) if m[2] else None
+        out.append(
+            Found(m.start(), authors=(as_name(m[1]),), origins=(Origin(outlet),) if outlet else ())
+        )
+    return out
+
+
+def slashed_authors(text: str) -> list[Found]:
+    """'(Kang Ji-won / ISHIMARU Jiro)' closing a paragraph: reporter and writer."""
+    pattern = rf"\(({BYLINE_NAME}(?:\s*/\s*{BYLINE_NAME})+)\)\s*$"
+    return [
+        Found(m.start(), authors=tuple(n.strip() for n in m[1].split("/")))
+        for m in re.finditer(pattern, text, re.M)
+    ]
+
+
+def email_signoff(text: str) -> list[Found]:
+    """'Jane Doe jane@paper.com' on a line of its own: the writer's sign-off."""
+    pattern = rf"(?m)^({BYLINE_NAME})\s+[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*$"
+    return [Found(m.start(), authors=(as_name(m[1]),)) for m in re.finditer(pattern, text)]
+
+
+def author_under_title(text: str) -> list[Found]:
+    """A bare name as the first line under a post's title, before a quote lead ('Daily NK:')."""
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()][:3]
+    if (
+        len(lines) == 3
+        and NAME_LINE.match(lines[1])
+        and lines[2].endswith(":")
+        and known_outlet(lines[1]) is None
+    ):
+        return [Found(text.index(lines[1]), authors=(lines[1],))]
+    return []
+
+
+def header_citation(text: str) -> list[Found]:
+    """An outlet line, an author line and a date line heading a relayed story."""
+    out = []
+    for m in re.finditer(r"(?m)^([^\n]{2,60})\n([^\n]{3,60})\n([^\n]{6,40})$", text):
+        outlet = known_outlet(m[1])
+        date = parse_date_line(m[3])
+        if outlet and date and NAME_LINE.match(m[2].strip()) and not known_outlet(m[2]):
+            author = m[2].strip()
+            out.append(
+                Found(
+                    m.start(),
+                    authors=(author,),
+                    origins=(Origin(outlet, author=author, date=date.date),),
+                )
+            )
+    return out
+
+
+def wire_credit(text: str) -> list[Found]:
+    """A wire credit: 'SEOUL, Aug. 20 (Yonhap) --', 'BEIJING (Reuters) -', 'Feb. 15 (UPI) --',
+    a 'Source: Yonhap News' line, a closing '(Yonhap)', 'Copyright NK News'."""
+    out = []
+    dateline = (
+        r"(?m)(?:^|\s)[A-Z][\w'.]*(?:[ ,]+[A-Z][\w'.]*){0,4}(?:,?\s+[A-Z][a-z]{2,8}\.?)?(?:\s+\d{1,2})?"
+        r"\s*\(([A-Z][\w .-]{1,30})\)\s*(?:--|—|–|-)"
+    )
+    for m in re.finditer(dateline, text[:3000]):
+        if outlet := known_outlet(m[1]):
+            out.append(Found(m.start(), origins=(Origin(outlet),)))
+    for m in re.finditer(r"(?m)^\W{0,3}Source\s*:\s*([^|\n]{2,40}?)\s*(?:\||$)", text):
+        if outlet := known_outlet(m[1]):
+            out.append(Found(m.start(), origins=(Origin(outlet),)))
+    for m in re.finditer(
+        r"(?m)^(?:Copyright|©|\(c\))\s*(?:\d{4}\s+)?(?:by\s+)?([A-Z][\w .-]{1,30}?)[.,]?\s*$", text
+    ):
+        if outlet := known_outlet(m[1]):
+            out.append(Found(m.start(), origins=(Origin(outlet),)))
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n|\n", text) if p.strip()]
+    for para in paragraphs[-4:]:
+        end = re.search(r"\.\s*\(([A-Z][\w .-]{1,20})\)$", para)
+        if end and (outlet := known_outlet(end[1])):
+            out.append(Found(text.rindex(para), origins=(Origin(outlet),)))
+    return out
+
+
+def reported_to(text: str) -> list[Found]:
+    """'told Daily NK', 'Daily NK has learned', 'seen by NK News': the outlet's own reporting."""
+    out = []
+    for m in re.finditer(
+        r"\b(?:told|reported to|confirmed to|seen by|obtained by)\s+(?:the\s+)?"
+        r"([A-Z][\w]*(?:\s+[A-Z][\w]*){0,2})",
+        text,
+    ):
+        for n in range(len(m[1].split()), 0, -1):
+            if outlet := known_outlet(" ".join(m[1].split()[:n])):
+                out.append(Found(m.start(), origins=(Origin(outlet),)))
+                break
+    for m in re.finditer(r"\b([A-Z][\w]*(?:\s+[A-Z][\w]*){0,2}) has learned\b", text):
+        if outlet := known_outlet(m[1]):
+            out.append(Found(m.start(), origins=(Origin(outlet),)))
+    return out
+
+
+def brief_source(text: str) -> list[Found]:
+    """An institute's line followed by its brief's number: 'Institute ... (IFES)' / 'NK Brief No.'."""
+    pattern = r"(?m)^([A-Z][^\n]{2,100})\n\s*NK Brief No\.?"
+    out = []
+    for m in re.finditer(pattern, text):
+        name = m[1].strip()
+        bare = re.sub(r"\s*\([^)]*\)$", "", name)
+        out.append(Found(m.start(), origins=(Origin(known_outlet(bare) or name),)))
     return out
 
 
@@ -131,8 +307,18 @@ def citation_block(text: str) -> list[Found]:
             continue
         if len(lines) < 2:
             continue
-        title, outlet = lines[0], lines[1]
-        author = lines[2] if len(lines) > 2 and NAME_LINE.match(lines[2]) else None
+        title, rest = lines[0], lines[1:]
+        outlets = [ln for ln in rest if known_outlet(ln)]
+        names = [ln for ln in rest if NAME_LINE.match(ln) and not known_outlet(ln)]
+        if outlets:
+            outlet = outlets[0]
+        elif names and len(rest) == 1:  # title and author, no outlet line
+            out.append(Found(m.start(), authors=(names[0],)))
+            continue
+        else:
+            outlet = rest[0]
+        rest_names = [n for n in names if n != outlet]
+        author = rest_names[0] if rest_names else None
         origin = Origin(outlet, title=title, author=author, date=date)
         out.append(Found(m.start(), authors=(author,) if author else (), origins=(origin,)))
     return out
@@ -158,15 +344,6 @@ def written_with(text: str) -> list[Found]:
     return [Found(m.start(), authors=(m[1],)) for m in re.finditer(pattern, text)]
 
 
-def agency_dateline(text: str) -> list[Found]:
-    """'Pyongyang, August 5 (KCNA) --': the wire agency a story comes from."""
-    m = re.match(
-        r"\s*[A-Z][\w' .-]{1,40},\s+[A-Z][a-z]+\.?\s+\d{1,2}\s+\(([A-Z][\w ]{1,24})\)\s*(?:--|—|–|-)",
-        text,
-    )
-    return [Found(0, origins=(Origin(m[1]),))] if m else []
-
-
 RULES: tuple[Rule, ...] = (
     byline,
     staff_line,
@@ -177,7 +354,14 @@ RULES: tuple[Rule, ...] = (
     citation_block,
     read_it_on,
     written_with,
-    agency_dateline,
+    staff_writer,
+    slashed_authors,
+    email_signoff,
+    author_under_title,
+    header_citation,
+    wire_credit,
+    reported_to,
+    brief_source,
 )
 
 
@@ -203,6 +387,8 @@ def plain_name(name: str) -> str:
 def describe(post: Post, canonical: Callable[[str], str] = plain_name) -> Post:
     """Fill authors, translators and origins from the text, and strip boilerplate."""
     found = sorted((f for rule in RULES for f in rule(post.text)), key=lambda f: f.at)
+    if not any(f.origins for f in found):
+        found.extend(Found(len(post.text), origins=(o,)) for o in publisher_origins(post))
     translators = unique(n for f in found for n in f.translators)
     authors = unique(
         [*post.authors, *(n for f in found for n in f.authors)], exclude=set(translators)
@@ -225,6 +411,20 @@ def describe(post: Post, canonical: Callable[[str], str] = plain_name) -> Post:
         translators=translators,
         origins=tuple(origins.values()),
     )
+
+
+def publisher_origins(post: Post) -> list[Origin]:
+    """The publisher of a post whose text names no origin: from its address or its container,
+    when that is an outlet of the table that reports rather than relays."""
+    names = [o.name for o in post.origins]
+    if post.source.startswith(("http://", "https://")):
+        names.append(outlet_of_address(post.source) or "")
+    out = []
+    for name in names:
+        outlet = known_outlet(name) if name else None
+        if outlet and outlet not in blog_outlets():
+            out.append(Origin(outlet))
+    return out[:1]
 
 
 def unique(names: Iterable[str], exclude: set[str] | None = None) -> tuple[str, ...]:

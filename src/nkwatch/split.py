@@ -14,9 +14,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from nkwatch.dates import DateLine, parse_date_line
+from nkwatch.dates import DateLine, find_published, parse_date_line
 from nkwatch.describe import is_boilerplate_line, is_citation_lead
-from nkwatch.model import Document, Post
+from nkwatch.model import Document, Origin, Post
 
 PREAMBLE_MAX_WORDS = 40
 
@@ -97,7 +97,7 @@ def split(document: Document) -> list[Post]:
     for n, header in enumerate(headers):
         end = headers[n + 1].title.start if n + 1 < len(headers) else len(text)
         body = text[header.date_unit.end : end].strip()
-        authors = (header.date.byline,) if header.date.byline else ()
+        authors = byline_names(header.date.byline) if header.date.byline else ()
         posts.append(
             Post(
                 document_id=document.id,
@@ -107,25 +107,48 @@ def split(document: Document) -> list[Post]:
                 title=header.title.text,
                 published=header.date.date,
                 authors=authors,
+                origins=publisher_of(document),
             )
         )
     return posts
 
 
+def byline_names(byline: str) -> tuple[str, ...]:
+    """'Jane Doe and John Roe' -> each writer."""
+    return tuple(n for n in re.split(r"\s*(?:,|\band\b|&)\s*", byline) if n)
+
+
+def address_of(document: Document) -> str | None:
+    """Where the document was published, when that is a web address."""
+    if document.url:
+        return document.url
+    return document.source if document.source.startswith(("http://", "https://")) else None
+
+
+def publisher_of(document: Document) -> tuple[Origin, ...]:
+    """The publisher the container names (site name, feed, agency), for `describe` to weigh."""
+    return (Origin(document.outlet),) if document.outlet else ()
+
+
 def single_post(document: Document, units: list[Unit]) -> Post:
-    """A document that is one article: its title from metadata, or a heading line."""
-    title, published = document.title, document.published
+    """A document that is one article: its title from metadata, or a heading line; its date
+    from metadata, or a date line in its header zone, or its address."""
+    title, published, authors = document.title, document.published, document.authors
     text = document.text.strip()
+    head = units
+    while head and "\n" not in head[0].text and parse_date_line(head[0].text) is not None:
+        head = head[1:]  # a blog's date line above the headline
     if (
         title is None
-        and len(units) >= 3
-        and is_title_like(units[0])
-        and len(units[0].text.split()) >= 3
+        and len(head) >= 3
+        and is_title_like(head[0])
+        and len(head[0].text.split()) >= 3
     ):
-        title = units[0].text
-        nxt = parse_date_line(units[1].text)
-        if nxt is not None:
-            published = published or nxt.date
+        title = head[0].text
+    if published is None and (found := find_published(text, address_of(document))):
+        published = found.date
+        if found.byline and not authors:
+            authors = byline_names(found.byline)
     return Post(
         document_id=document.id,
         index=0,
@@ -133,5 +156,6 @@ def single_post(document: Document, units: list[Unit]) -> Post:
         text=text,
         title=title,
         published=published,
-        authors=document.authors,
+        authors=authors,
+        origins=publisher_of(document),
     )
