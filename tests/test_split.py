@@ -95,3 +95,18 @@ def test_a_line_that_is_no_citation_lead_can_title_a_post() -> None:
         "Rice prices climb\nMarch 1, 2014\nRice rose.\nSourcing coal abroad\nMarch 3, 2014\nBody."
     )
     assert [p.title for p in split(doc(text))] == ["Rice prices climb", "Sourcing coal abroad"]
+
+
+def test_a_byline_above_a_date_line_is_not_a_title() -> None:
+    """A single article whose byline sits over a labelled date line stays one post."""
+    from nkwatch.model import Document
+    from nkwatch.split import split
+
+    text = (
+        "The Daily Paper\n\nPlant output falls short of the annual plan in Hamhung\n\n"
+        "By Yonhap\n\nPublished : Mar. 3, 2021 - 10:15\n\n"
+        "Output at a fertilizer plant in Hamhung fell short of its plan last year, state media said."
+    )
+    [post] = split(Document("paper.txt", "text", text, "sha-byline"))
+    assert post.title != "By Yonhap"
+    assert "fertilizer plant" in post.text and "Plant output falls short" in post.text

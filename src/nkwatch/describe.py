@@ -104,6 +104,14 @@ def writer_role() -> str:
     return "(?:" + "|".join(read_lines("writer_roles.txt")) + ")"
 
 
+BYLINE_LEAD = re.compile(r"^(?:By|BY|Written by|Author:)\s+\S")
+
+
+def is_byline(line: str) -> bool:
+    """'By Jane Doe', 'By Yonhap': a line that credits a writer or agency, never a title."""
+    return BYLINE_LEAD.match(line.strip()) is not None
+
+
 def byline(text: str) -> list[Found]:
     """'By Jane Doe' or 'Written by Jane Doe and John Roe' on a line of its own, or before a
     wire dateline ('By Jane Doe BEIJING (Reuters) -'); 'By Yonhap' names an origin."""

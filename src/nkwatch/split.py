@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from nkwatch.dates import DateLine, find_published, parse_date_line
-from nkwatch.describe import is_boilerplate_line, is_citation_lead
+from nkwatch.describe import is_boilerplate_line, is_byline, is_citation_lead
 from nkwatch.model import Document, Origin, Post
 
 PREAMBLE_MAX_WORDS = 40
@@ -60,6 +60,7 @@ def is_title_like(unit: Unit) -> bool:
         and parse_date_line(line) is None
         and not is_boilerplate_line(line)
         and not is_citation_lead(line)
+        and not is_byline(line)
     )
 
 
