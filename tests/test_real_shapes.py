@@ -217,3 +217,15 @@ def test_relay_blog_address_is_not_an_origin_and_the_wire_wins() -> None:
     wire = "Plenum called\n\nSEOUL, Aug. 4 (Yonhap) -- The party will meet.\n\nMore."
     carried = read(wire, outlet="The Korea Herald")
     assert [o.name for o in carried.origins] == ["Yonhap"]
+
+
+def test_kcna_calendar_stamp_dates_an_item_without_a_date_line() -> None:
+    from nkwatch.dates import find_published
+
+    text = (
+        "Blast furnace relined at Hwanghae complex\n\nPyongyang, June 3 (KCNA) -- Workers of the "
+        "complex relined a blast furnace ahead of schedule. -0-\n\nwww.kcna.kp (Juche113.6.3.)"
+    )
+    found = find_published(text)
+    assert found is not None and found.date.isoformat() == "2024-06-03" and found.shape == "juche"
+    assert find_published("A note with (Juche113.13.40.) nonsense in it") is None

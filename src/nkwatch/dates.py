@@ -155,9 +155,28 @@ def find_published(text: str, url: str | None = None) -> DateLine | None:
             continue  # the date of a cited story, not of this one
         if found := parse_date_line(line, day_first or None):
             return found
+    if date := juche_stamp(text):
+        return DateLine(date, "juche")
     if url and (date := url_date(url)):
         return DateLine(date, "url")
     return None
+
+
+JUCHE_STAMP = re.compile(r"\(\s*Juche\s*(\d{2,3})\s*\.\s*(\d{1,2})\s*\.\s*(\d{1,2})\s*\.?\s*\)")
+JUCHE_EPOCH = 1911  # Juche 1 is 1912
+
+
+def juche_stamp(text: str) -> dt.date | None:
+    """KCNA's own calendar stamp, '(Juche113.4.12.)', which closes each of its items: the
+    last one in the text, so a quoted earlier item does not date this one."""
+    stamps = list(JUCHE_STAMP.finditer(text))
+    if not stamps:
+        return None
+    found = stamps[-1]
+    try:
+        return dt.date(JUCHE_EPOCH + int(found[1]), int(found[2]), int(found[3]))
+    except ValueError:
+        return None
 
 
 def parse_loose_date(text: str) -> dt.date | None:
