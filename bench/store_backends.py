@@ -28,11 +28,12 @@ from nkwatch import Pipeline, ingest_paths, open_store  # noqa: E402
 from tests.servers import running_postgres  # noqa: E402
 
 STEP = 50  # pages (1,000 posts) per timed group
-MARKS = (1_000, 10_000, 100_000)
+MARKS = (1_000, 10_000, 30_000, 100_000)
 
 
-def timed(target: str, pages: list[Path], pipeline: Pipeline) -> list[tuple[int, float]]:
-    """(posts stored so far, seconds per post in this group) for each group of pages."""
+def timed(name: str, target: str, pages: list[Path], pipeline: Pipeline) -> list[tuple[int, float]]:
+    """(posts stored so far, seconds per post in this group) for each group of pages;
+    each group is printed as it ends, so a cut-short run still tells its curve."""
     store = open_store(target, write=True)
     done, out = 0, []
     try:
@@ -42,6 +43,7 @@ def timed(target: str, pages: list[Path], pipeline: Pipeline) -> list[tuple[int,
             elapsed = time.perf_counter() - start
             done += report.posts
             out.append((done, elapsed / max(report.posts, 1)))
+            print(f"  {name:<11}{done:>8,} posts  {1000 * out[-1][1]:.2f} ms/post", flush=True)
     finally:
         store.close()
     return out
@@ -75,8 +77,8 @@ def main() -> None:
         pages = sorted(corpus.iterdir())
         with server.database() as url:
             curves = {
-                "SQLite": timed(str(Path(tmp) / "kb.db"), pages, pipeline),
-                "PostgreSQL": timed(url, pages, pipeline),
+                "SQLite": timed("SQLite", str(Path(tmp) / "kb.db"), pages, pipeline),
+                "PostgreSQL": timed("PostgreSQL", url, pages, pipeline),
             }
     print(f"{n:,} posts, entity extraction off, groups of {STEP * 20:,} posts\n")
     print(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-HEAD = "0002"  # the newest migration revision
+HEAD = "0003"  # the newest migration revision
 
 # Text that sorts byte-wise on every backend.
 Text = sa.Text().with_variant(postgresql.TEXT(collation="C"), "postgresql")
@@ -135,7 +135,7 @@ story_members = sa.Table(
     metadata,
     sa.Column("post_id", Text, sa.ForeignKey("posts.id"), primary_key=True),
     sa.Column("story_id", Text, nullable=False),
-    sa.Index("story_members_story", "story_id"),
+    sa.Index("story_members_story", "story_id", "post_id"),  # a story's first post by index
 )
 
 story_links = sa.Table(
