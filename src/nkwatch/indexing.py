@@ -49,7 +49,7 @@ def indexed_posts(store: Store, ratings: Ratings, post_ids: list[str]) -> Iterat
     """The index's records of these posts, read from the store in chunks."""
     for i in range(0, len(post_ids), CHUNK):
         posts = store.posts_by_id(post_ids[i : i + CHUNK])
-        stories = {p.id: store_id for p in posts if (store_id := store.story_of(p.id))}
+        stories = store.stories_of([p.id for p in posts])
         found: dict[str, Story] = {
             s.id: s for s in views(store.story_versions(sorted(set(stories.values()))), ratings)
         }

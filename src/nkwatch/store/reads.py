@@ -418,6 +418,16 @@ class Reads:
         return out
 
     def entity_records(self, etype: str | None = None) -> Iterator[tuple[Entity, int, int, int]]:
-        """Every mentioned entity with (mentions, posts, stories), by id; streamed."""
-        for summary in self.entities(etype):
-            yield self.entity(summary.id), summary.mentions, summary.posts, summary.stories
+        """Every mentioned entity with (mentions, posts, stories), most mentioned first; names
+        and place read 500 entities at a time, not one query each."""
+        summaries = self.entities(etype)
+        e = t.entities
+        for i in range(0, len(summaries), 500):
+            part = summaries[i : i + 500]
+            ids = [x.id for x in part]
+            names = self.names_of(ids)
+            with self.read() as c:
+                info = dict(c.execute(sa.select(e.c.id, e.c.info).where(e.c.id.in_(ids))).all())
+            for x in part:
+                entity = Entity(x.id, x.name, x.type, names.get(x.id, ()), json.loads(info[x.id]))
+                yield entity, x.mentions, x.posts, x.stories

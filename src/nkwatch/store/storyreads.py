@@ -21,6 +21,19 @@ class StoryReads(Reads):
         with self.read() as c:
             return c.execute(sa.select(m.c.story_id).where(m.c.post_id == post_id)).scalar()
 
+    def stories_of(self, post_ids: Sequence[str]) -> dict[str, str]:
+        """The story of each of these posts, in one query per 500."""
+        m = t.story_members
+        out: dict[str, str] = {}
+        with self.read() as c:
+            for chunk in chunks(sorted(set(post_ids))):
+                out.update(
+                    c.execute(
+                        sa.select(m.c.post_id, m.c.story_id).where(m.c.post_id.in_(chunk))
+                    ).all()
+                )
+        return out
+
     def find_story(self, ref: str) -> str:
         """A story id from its id, a former id (before a merge), or the id of any of its posts."""
         m, a = t.story_members, t.story_aliases
