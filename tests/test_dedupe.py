@@ -11,13 +11,16 @@ from nkwatch.dedupe import (
     Fingerprint,
     Pair,
     StoryAssigner,
+    address_key,
     comparable_text,
     excerpt,
     judge,
+    listing_teaser,
     near_copy,
     re_post,
     retelling,
     reworded,
+    same_address,
     same_headline,
     same_lead,
     same_text,
@@ -135,8 +138,8 @@ class Memory:
     def first_posts(self, stories: object) -> list[str]:
         return [min(p for p, s in self.story.items() if s == story) for story in stories]  # type: ignore[attr-defined]
 
-    def add(self, post: Post, assigner: StoryAssigner) -> str:
-        d = assigner.decide(self, post)
+    def add(self, post: Post, assigner: StoryAssigner, address: str | None = None) -> str:
+        d = assigner.decide(self, post, address)
         self.posts[post.id] = post
         self.exact.setdefault(d.exact, post.id)
         for k in d.band_keys:
@@ -245,3 +248,63 @@ def test_same_headline_is_one_story_re_edited_at_another_paper() -> None:
         "Sugar prices in Sinuiju fall as wagons return",
     )
     assert same_headline(Pair.of(fp(wire), fp(other)), DEFAULT) is None
+
+
+def test_address_key_folds_the_copies_of_one_page() -> None:
+    desktop = address_key("https://en.example.kr/view/AEN20240502000300315")
+    assert desktop == "en.example.kr/view/AEN20240502000300315"
+    for copy in (
+        "http://en.example.kr/view/AEN20240502000300315/",
+        "https://m-en.example.kr/view/AEN20240502000300315?input=tw",
+        "https://www.en.example.kr/view/AEN20240502000300315?utm_source=feed#top",
+        "https://m.en.example.kr/view/AEN20240502000300315/amp",
+    ):
+        assert address_key(copy) == desktop, copy
+    assert address_key("https://en.example.kr/view/AEN20240502000400315") != desktop
+    assert address_key("https://news.example.com/article.php?id=12") != address_key(
+        "https://news.example.com/article.php?id=13"
+    )
+    for front in ("https://www.example.kr/", "https://m.example.kr", "file:///tmp/a.html", "x"):
+        assert address_key(front) is None, front
+
+
+def test_same_address_joins_one_page_fetched_twice_with_other_furniture() -> None:
+    mobile = "Menu\nBack to top\n" + " ".join(WIRE.split()[:60]) + "\nMost viewed\nTop stories"
+    pair = Pair.of(fp(WIRE, title="Rail bridge reopens"), fp(mobile), same_address=True)
+    assert same_address(pair, DEFAULT) is not None
+    assert same_address(Pair.of(fp(WIRE), fp(mobile)), DEFAULT) is None  # other addresses
+    updated = Pair.of(fp(WIRE), fp(REPORT), same_address=True)  # a page that now holds another
+    assert same_address(updated, DEFAULT) is None
+
+
+def test_a_listing_teaser_under_the_post_headline_joins_it() -> None:
+    title = "Rail freight resumes across the Yalu"
+    teaser = (
+        "Customs officers in Dandong counted 42 wagons on the first day of traffic over the "
+        "Yalu River bridge to Sinuiju."
+    )
+    pair = Pair.of(fp(WIRE, title=title), fp(teaser, None, title=title))
+    assert listing_teaser(pair, DEFAULT) is not None
+    other_title = Pair.of(fp(WIRE, title=title), fp(teaser, None, title="Another headline here"))
+    assert listing_teaser(other_title, DEFAULT) is None
+    unrelated = "A new column on fishing quotas and the winter catch off the east coast."
+    assert (
+        listing_teaser(Pair.of(fp(WIRE, title=title), fp(unrelated, title=title)), DEFAULT) is None
+    )
+    weeks_apart = Pair.of(
+        fp(WIRE, title=title), fp(teaser, DAY + dt.timedelta(days=30), title=title)
+    )
+    assert listing_teaser(weeks_apart, DEFAULT) is None
+
+
+def test_the_stage_finds_a_mobile_copy_by_its_address() -> None:
+    kb, assigner = Memory(), StoryAssigner()
+    desktop = Post("d" * 64, 0, "d.html", WIRE, "Rail bridge reopens", DAY)
+    story = kb.add(desktop, assigner, "https://en.example.kr/view/AEN1")
+    # a mobile rendering that kept little of the text: too little for any rule on wording
+    mobile_text = "Menu\nSearch\n" + " ".join(WIRE.split()[:15]) + "\nMost viewed\nWeather"
+    mobile = Post("e" * 64, 0, "e.html", mobile_text, "Rail bridge reopens", DAY)
+    assert kb.add(mobile, assigner, "https://m-en.example.kr/view/AEN1?input=tw") == story
+    kb, assigner = Memory(), StoryAssigner()
+    story = kb.add(desktop, assigner, "https://en.example.kr/view/AEN1")
+    assert kb.add(mobile, assigner, "https://en.example.kr/view/AEN2") != story

@@ -184,7 +184,12 @@ def test_a_bridging_post_merges_stories_and_old_ids_still_resolve(
     ][0]
     paragraphs = full["text"].split("\n\n")
     head = {**full, "url": "https://a.example/1", "text": "\n\n".join(paragraphs[:3])}
-    tail = {**full, "url": "https://b.example/2", "text": "\n\n".join(paragraphs[2:])}
+    tail = {
+        **full,
+        "url": "https://b.example/2",
+        "title": "The rest of a story under a headline of its own",
+        "text": "\n\n".join(paragraphs[2:]),
+    }
     (tmp_path / "parts.jsonl").write_text(
         "\n".join(json.dumps(x) for x in (head, tail)), encoding="utf-8"
     )

@@ -30,7 +30,13 @@ _TIME = (
     r"(?:,?\s*(?:[-–|]\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
     r"(?:\s*(?:KST|GMT|UTC|EST|EDT|ET|JST))?)?"
 )
-_SUFFIX = r"(?:\s+(?:by|By)\s+(?P<byline>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}))?"
+_NAME = r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
+# '... by Jane Doe', and a listing's '..., by Jane Doe, John Roe and Kim Min—' before its teaser
+_SUFFIX = (
+    rf"(?:,?\s*(?:[-–—|]\s*)?(?:by|By)\s+"
+    rf"(?P<byline>{_NAME}(?:(?:,\s*|,?\s+and\s+|\s*&\s*){_NAME})*))?\s*[-–—:]?"
+)
+BYLINE_LINE_MAX = 120  # a date line with a byline of several writers
 _ORD = r"(?:st|nd|rd|th)?"
 
 DATE_LINE_SHAPES = {
@@ -76,7 +82,7 @@ def parse_date_line(line: str, day_first: bool | None = None) -> DateLine | None
         return None
     if "|" in line:
         return piped_date_line(line, day_first)
-    if len(line) > 80:
+    if len(line) > (BYLINE_LINE_MAX if re.search(r"\b[Bb]y\b", line) else 80):
         return None
     if day_first is None:
         day_first = is_day_first(line)
@@ -110,7 +116,9 @@ def piped_date_line(line: str, day_first: bool | None) -> DateLine | None:
             if n > 0 or not re.fullmatch(r"[A-Z][\w.'’ -]{1,80}", part):
                 return None  # the line says more than a date and who wrote it
             continue
+        credited = [m[1] for q in parts[n + 1 :] if (m := re.fullmatch(r"[Bb]y\s+(.+)", q))]
         byline = found.byline or (parts[0] if n > 0 and parts[0] else None)
+        byline = byline or (credited[0] if credited else None)
         return dataclasses.replace(found, shape=found.shape + "+piped", byline=byline)
     return None
 

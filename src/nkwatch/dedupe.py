@@ -10,7 +10,10 @@ items and for posts published far apart. `judge` says which kind of copy a
 pair is, or None: the first of `RULES` (small named tests over the pair's
 features, with their thresholds named in `Thresholds`) that holds.
 `StoryAssigner` is the stage: it asks the store for candidates and returns
-where a new post goes as a `StoryDecision`; the store records it.
+where a new post goes as a `StoryDecision`; the store records it. A page that
+is one article also files a key of its address with scheme, `www.`, mobile
+host and tracking parameters taken off, so the desktop, mobile and https copies
+of one page find each other whatever their page furniture.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any, Protocol
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from nkwatch.model import LinkKind, Post, StoryDecision, StoryLink, digest
 from nkwatch.names import Keys, strip_marks
@@ -36,6 +40,9 @@ MAX_CANDIDATES = 50  # the most promising matches per new post, by shared bands
 BAND_CAP = 50  # posts kept under one band key: more share only boilerplate or one story
 FINGERPRINTS_KEPT = 2_000  # a batch's posts are the likeliest matches of the next
 LEAD_BAND = BANDS + FACT_BANDS  # one more band: the opening words of the lead paragraph
+ADDRESS_BAND = LEAD_BAND + 1  # and one for the page's address, when it is one article
+TITLE_BAND = ADDRESS_BAND + 1  # and one for a headline long enough to be a post's own
+TITLE_KEY_WORDS = 5
 LEAD_MIN_WORDS = 20  # the lead is the first line at least this long
 LEAD_KEY_WORDS = 15  # copies that keep the lead share these words, whatever else they cut
 LEAD_WORDS = 60  # the most of the lead sentence a shorter version must keep
@@ -76,6 +83,37 @@ def comparable_text(text: str) -> str:
         if not line_of.match(bare):
             kept.append(line)
     return "\n".join(kept)
+
+
+MOBILE_HOST = re.compile(r"^(?:www\d?|m|mobile|amp)\.|^m-(?=[\w-]+\.)")
+PAGE_SUFFIX = re.compile(r"(?:/amp|\.amp|/index\.(?:html?|php|asp))?/*$")
+
+
+@cache
+def tracking_params() -> re.Pattern[str]:
+    names = [re.escape(n).replace(r"\*", ".*") for n in read_lines("tracking_params.txt")]
+    return re.compile("|".join(names), re.IGNORECASE)
+
+
+def address_key(url: str | None) -> str | None:
+    """One key for the copies of a page: 'https://m-en.example.kr/view/A1?input=tw' and
+    'http://www.en.example.kr/view/A1/' give the same; a site's front page gives None."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not host:
+        return None
+    while (bare := MOBILE_HOST.sub("", host, count=1)) != host:
+        host = bare
+    path = PAGE_SUFFIX.sub("", parts.path)
+    query = sorted((k, v) for k, v in parse_qsl(parts.query) if not tracking_params().fullmatch(k))
+    if not path and not query:
+        return None
+    return f"{host}{path}" + (f"?{urlencode(query)}" if query else "")
 
 
 def words_of(text: str) -> list[str]:
@@ -133,8 +171,10 @@ class Fingerprint:
         published: dt.date | None = None,
         title: str | None = None,
         keys: Keys | None = None,
+        address: str | None = None,
     ):
         self.published = published
+        self.address = address_key(address)
         heading = words_of(title or "")
         self.title = " ".join(heading) if len(heading) >= 3 else None  # "Press Review" recurs
         self.exact = hashlib.blake2b(" ".join(words_of(text)).encode(), digest_size=16).hexdigest()
@@ -156,11 +196,22 @@ class Fingerprint:
                 self.facts, permutations(2, FACT_BANDS * FACT_ROWS), FACT_BANDS, FACT_ROWS, BANDS
             )
         if self.lead_key:
-            h = hashlib.blake2b(
-                self.lead_key.encode(), digest_size=8, person=LEAD_BAND.to_bytes(2, "big")
-            )
-            keys.append(int.from_bytes(h.digest(), "big") >> 1)
+            keys.append(band_key(self.lead_key, LEAD_BAND))
+        if self.address is not None:
+            keys.append(band_key(self.address, ADDRESS_BAND))
+        if self.title and len(self.title.split()) >= TITLE_KEY_WORDS:
+            keys.append(band_key(self.title, TITLE_BAND))
         return keys
+
+    @cached_property
+    def address_band(self) -> int | None:
+        return band_key(self.address, ADDRESS_BAND) if self.address else None
+
+
+def band_key(value: str, band: int) -> int:
+    """A 63-bit key for one value in one band."""
+    h = hashlib.blake2b(value.encode(), digest_size=8, person=band.to_bytes(2, "big"))
+    return int.from_bytes(h.digest(), "big") >> 1
 
 
 def lsh_keys(
@@ -218,6 +269,9 @@ class Thresholds:
     headline_contained: float = 0.3
     headline_facts: float = 0.35
     headline_min_shingles: int = 100
+    address_contained: float = 0.3  # one address, and this much of the wording kept
+    teaser_max_shingles: int = 80  # a listing's teaser under a post's own headline
+    teaser_facts_kept: float = 0.5  # ...repeats this share of its names and figures
 
 
 DEFAULT = Thresholds()
@@ -238,9 +292,10 @@ class Pair:
     lead: int = 0  # shingles of the shorter post's lead
     lead_kept: float = 0.0  # share of the shorter post's lead inside the other
     headline: float = 0.0  # best word overlap between the headlines near their tops
+    same_address: bool = False  # both pages are one article at one address
 
     @classmethod
-    def of(cls, a: Fingerprint, b: Fingerprint) -> Pair:
+    def of(cls, a: Fingerprint, b: Fingerprint, same_address: bool = False) -> Pair:
         shared = len(a.shingles & b.shingles)
         shorter, longer = sorted((a, b), key=lambda x: len(x.shingles))
         small = len(shorter.shingles)
@@ -258,6 +313,7 @@ class Pair:
             len(lead),
             len(lead & longer.shingles) / len(lead) if lead else 0.0,
             max((len(x & y) / len(x | y) for x in a.headlines for y in b.headlines), default=0.0),
+            same_address,
         )
 
     def far(self, th: Thresholds) -> bool:
@@ -352,6 +408,36 @@ def re_post(p: Pair, th: Thresholds) -> Match | None:
     )
 
 
+def same_address(p: Pair, th: Thresholds) -> Match | None:
+    """One page fetched twice (desktop and mobile, http and https, with and without 'www'):
+    the same address, and the same headline or enough of the same wording."""
+    if not p.same_address:
+        return None
+    if p.contained >= th.address_contained or (p.a.title and p.a.title == p.b.title):
+        return Match(LinkKind.RE_POST, p.contained, "the same page at another address")
+    return None
+
+
+def listing_teaser(p: Pair, th: Thresholds) -> Match | None:
+    """A listing's entry for a post: the post's own headline over a short teaser that repeats
+    its names and figures, published within days of it (or undated)."""
+    if p.far(th) or not (p.a.title and p.a.title == p.b.title):
+        return None
+    if p.small > th.teaser_max_shingles:
+        return None
+    teaser, full = sorted((p.a, p.b), key=lambda x: len(x.shingles))
+    if not teaser.facts:
+        return None
+    kept = len(teaser.facts & full.facts) / len(teaser.facts)
+    if kept >= th.teaser_facts_kept:
+        return Match(
+            LinkKind.EXCERPT,
+            kept,
+            f"the same headline over a teaser that repeats {kept:.0%} of its names and figures",
+        )
+    return None
+
+
 def required_overlap(size: int) -> float:
     """The Jaccard two posts must share to be near copies: short formulaic items
     ("Delegation arrives", "Delegation leaves") share most of their words while
@@ -404,16 +490,21 @@ RULES: tuple[Rule, ...] = (
     same_lead,
     same_headline,
     re_post,
+    listing_teaser,
     reworded,
     retelling,
+    same_address,  # last: the wording names the kind of copy when it can
 )
 
 
-def judge(a: Fingerprint, b: Fingerprint, th: Thresholds = DEFAULT) -> Match | None:
-    """The kind of copy b is of a, or None when they tell different stories."""
-    if a.exact != b.exact and not (a.shingles & b.shingles):
+def judge(
+    a: Fingerprint, b: Fingerprint, th: Thresholds = DEFAULT, same_address: bool = False
+) -> Match | None:
+    """The kind of copy b is of a, or None when they tell different stories. `same_address`:
+    both are the one article of a page at one address (the store found them by its key)."""
+    if a.exact != b.exact and not (a.shingles & b.shingles) and not same_address:
         return None
-    pair = Pair.of(a, b)
+    pair = Pair.of(a, b, same_address)
     for rule in RULES:
         if match := rule(pair, th):
             return match
@@ -447,11 +538,12 @@ class StoryAssigner:
         self._kept = kept
         self._prints: OrderedDict[str, Fingerprint] = OrderedDict()
 
-    def fingerprint(self, post: Post) -> Fingerprint:
-        return Fingerprint(post.text, post.published, post.title, self.keys)
+    def fingerprint(self, post: Post, address: str | None = None) -> Fingerprint:
+        return Fingerprint(post.text, post.published, post.title, self.keys, address)
 
-    def decide(self, store: Candidates, post: Post) -> StoryDecision:
-        fp = self.fingerprint(post)
+    def decide(self, store: Candidates, post: Post, address: str | None = None) -> StoryDecision:
+        """Where `post` goes; `address` is its page's, when the page holds only this post."""
+        fp = self.fingerprint(post, address)
         links: list[StoryLink] = []
         keys: tuple[int, ...] = ()
         twin = store.twin_of(fp.exact)
@@ -459,8 +551,11 @@ class StoryAssigner:
             links.append(StoryLink(twin, post.id, LinkKind.SAME_TEXT, 1.0, "the same text"))
         else:
             every = fp.band_keys
-            for other in store.band_candidates(every, MAX_CANDIDATES):
-                match = judge(self._print_of(store, other), fp, self.thresholds)
+            band = fp.address_band
+            peers = set(store.band_candidates([band], MAX_CANDIDATES)) if band else set()
+            others = dict.fromkeys([*store.band_candidates(every, MAX_CANDIDATES), *sorted(peers)])
+            for other in others:
+                match = judge(self._print_of(store, other), fp, self.thresholds, other in peers)
                 if match:
                     links.append(StoryLink(other, post.id, match.kind, match.score, match.reason))
             # A band key shared by BAND_CAP posts already says nothing new: it is not filed

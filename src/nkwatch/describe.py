@@ -388,8 +388,15 @@ def clean_text(text: str) -> str:
 
 
 def plain_name(name: str) -> str:
-    """A person's or outlet's name without edge punctuation or a leading 'the'."""
-    return without_article(name.strip(" \t*.,;:"))
+    """A person's or outlet's name without edge punctuation or a leading 'the'; a closing
+    abbreviation keeps its point ('Joseph Bermudez Jr.', 'Samsung Co.')."""
+    name = name.strip(" \t*,;:")
+    if not ABBREVIATED_END.search(name):
+        name = name.strip(" \t*.,;:")
+    return without_article(name)
+
+
+ABBREVIATED_END = re.compile(r"\b(?:Jr|Sr|Co|Corp|Inc|Ltd)\.$")
 
 
 def describe(post: Post, canonical: Callable[[str], str] = plain_name) -> Post:

@@ -23,7 +23,7 @@ from nkwatch.extract import Extractor
 from nkwatch.model import Document, Post
 from nkwatch.read import MAX_BYTES, ReadFailure, read_paths
 from nkwatch.resolve import UNKNOWN_MARK, entities_of, found_names
-from nkwatch.split import split
+from nkwatch.split import address_of, split
 from nkwatch.store import Store
 
 
@@ -166,9 +166,10 @@ def store_batch(
             if not kb.add_document(document):
                 continue
             new_documents += 1
+            address = address_of(document)
             for post in posts:
                 kb.add_post(post, entities_of(post, pipeline.gazetteer))
-                decision = stories.decide(kb, post)
+                decision = stories.decide(kb, post, address if len(posts) == 1 else None)
                 kb.file_story(decision)
                 post_ids.append(post.id)
                 story_ids.add(decision.story_id)

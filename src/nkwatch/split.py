@@ -1,8 +1,10 @@
 """split: a Document -> its Posts.
 
 An archive or listing page (a blog category or month page) holds one post per
-dated entry: a title line, then a line that is only a date, then the body. A
-single article is one post. Date lines come in several written shapes; on a
+dated entry: a title line, then a line that is only a date, then the body; or,
+where the listing shows no titles, a date line that credits the writers
+('May 6, 2021, by Jane Doe and John Roe—') above each teaser. A single article
+is one post. Date lines come in several written shapes; on a
 listing page the post headers share one shape, while dates in source lines and
 citation blocks usually take another, so the shape that heads the most
 title-led entries wins.
@@ -15,10 +17,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from nkwatch.dates import DateLine, find_published, parse_date_line
-from nkwatch.describe import is_boilerplate_line, is_byline, is_citation_lead
+from nkwatch.describe import byline_names, is_boilerplate_line, is_byline, is_citation_lead
 from nkwatch.model import Document, Origin, Post
 
 PREAMBLE_MAX_WORDS = 40
+UNTITLED_MIN = 2  # dated bylines with no title above them that make a listing
+LABELLED_MIN = 3  # titles over section labels that make an undated listing
+SECTION_LABELS = re.compile(r"[A-Z][\w'’-]*(?:(?:,\s*|\s+&\s+|\s+and\s+|\s+)[A-Z][\w'’-]*){0,5}")
 
 
 @dataclass(frozen=True)
@@ -32,14 +37,19 @@ class Unit:
 
 @dataclass(frozen=True)
 class Header:
-    title: Unit
-    date_unit: Unit
-    date: DateLine
+    title: Unit | None
+    date_unit: Unit  # the date line, or the section label under an undated title
+    date: DateLine | None
+
+    @property
+    def start(self) -> int:
+        return (self.title or self.date_unit).start
 
 
-def units_of(text: str) -> list[Unit]:
-    """Paragraphs split at blank lines; in text with no blank line, single lines."""
-    blocky = re.search(r"\n[ \t]*\n", text) is not None
+def units_of(text: str, lines: bool = False) -> list[Unit]:
+    """Paragraphs split at blank lines; in text with no blank line (or with `lines`),
+    single lines."""
+    blocky = not lines and re.search(r"\n[ \t]*\n", text) is not None
     pattern = re.compile(r"(?:[^\n]|\n(?![ \t]*\n))+" if blocky else r"[^\n]+")
     units = []
     for m in pattern.finditer(text):
@@ -67,56 +77,90 @@ def is_title_like(unit: Unit) -> bool:
 def find_headers(units: list[Unit]) -> list[Header]:
     """Title + date-line pairs that head posts, all of the winning date shape."""
     candidates: list[Header] = []
-    for i in range(1, len(units)):
+    untitled: list[Header] = []
+    for i in range(len(units)):
         if "\n" in units[i].text:
             continue
         date = parse_date_line(units[i].text)
-        if date is None or not is_title_like(units[i - 1]):
-            continue
-        if any(is_citation_lead(u.text) for u in units[max(0, i - 5) : i - 1]):
+        if date is None or any(is_citation_lead(u.text) for u in units[max(0, i - 5) : i]):
             continue  # the title, outlet, author and date lines of a citation block
-        candidates.append(Header(units[i - 1], units[i], date))
+        if i > 0 and is_title_like(units[i - 1]):
+            candidates.append(Header(units[i - 1], units[i], date))
+        if date.byline:
+            untitled.append(Header(None, units[i], date))
+    if len(untitled) >= UNTITLED_MIN and len(untitled) > len(candidates):
+        return untitled  # a listing of teasers under dated bylines
     if not candidates:
-        return []
-    counts = Counter(h.date.shape for h in candidates)
-    first_seen = {h.date.shape: n for n, h in reversed(list(enumerate(candidates)))}
+        return labelled_headers(units)
+    shapes = [h.date.shape if h.date else "" for h in candidates]
+    counts = Counter(shapes)
+    first_seen = {shape: n for n, shape in reversed(list(enumerate(shapes)))}
     shape = max(counts, key=lambda s: (counts[s], -first_seen[s]))
-    return [h for h in candidates if h.date.shape == shape]
+    return [h for h, s in zip(candidates, shapes, strict=True) if s == shape]
+
+
+def untitled_headers(lines: list[Unit]) -> list[Header]:
+    """Dated bylines heading teasers line by line, in a page whose paragraphs hide them."""
+    headers = [
+        Header(None, line, date)
+        for line in lines
+        if (date := parse_date_line(line.text)) is not None and date.byline
+    ]
+    return headers if len(headers) >= UNTITLED_MIN else []
+
+
+def labelled_headers(units: list[Unit]) -> list[Header]:
+    """An undated listing: each entry a title, a line of section labels ('Analysis,
+    Economics'), then its teaser; LABELLED_MIN of them, or none."""
+    headers = []
+    for i in range(1, len(units)):
+        label, newline, rest = units[i].text.partition("\n")
+        if not (newline and rest.strip()) and not (
+            i + 1 < len(units) and not is_title_like(units[i + 1])
+        ):
+            continue
+        title = units[i - 1]
+        if (
+            SECTION_LABELS.fullmatch(label)
+            and is_title_like(title)
+            and len(title.text.split()) >= 3
+        ):
+            headers.append(
+                Header(title, Unit(label, units[i].start, units[i].start + len(label)), None)
+            )
+    return headers if len(headers) >= LABELLED_MIN else []
 
 
 def split(document: Document) -> list[Post]:
     """The posts a document holds, in reading order."""
     text = document.text
     units = units_of(text)
-    headers = find_headers(units)
+    headers = find_headers(units) or untitled_headers(units_of(text, lines=True))
     if not headers:
         return [single_post(document, units)]
     posts = []
-    preamble = text[: headers[0].title.start].strip()
+    preamble = text[: headers[0].start].strip()
     if len(preamble.split()) > PREAMBLE_MAX_WORDS:
         posts.append(Post(document.id, 0, document.source, preamble))
     for n, header in enumerate(headers):
-        end = headers[n + 1].title.start if n + 1 < len(headers) else len(text)
+        end = headers[n + 1].start if n + 1 < len(headers) else len(text)
         body = text[header.date_unit.end : end].strip()
-        authors = byline_names(header.date.byline) if header.date.byline else ()
+        byline = header.date.byline if header.date else None
+        authors = tuple(byline_names(byline)) if byline else ()
+        title = header.title.text if header.title else None
         posts.append(
             Post(
                 document_id=document.id,
                 index=len(posts),
                 source=document.source,
-                text=f"{header.title.text}\n\n{body}" if body else header.title.text,
-                title=header.title.text,
-                published=header.date.date,
+                text="\n\n".join(part for part in (title, body) if part),
+                title=title,
+                published=header.date.date if header.date else None,
                 authors=authors,
                 origins=publisher_of(document),
             )
         )
     return posts
-
-
-def byline_names(byline: str) -> tuple[str, ...]:
-    """'Jane Doe and John Roe' -> each writer."""
-    return tuple(n for n in re.split(r"\s*(?:,|\band\b|&)\s*", byline) if n)
 
 
 def address_of(document: Document) -> str | None:
@@ -149,7 +193,7 @@ def single_post(document: Document, units: list[Unit]) -> Post:
     if published is None and (found := find_published(text, address_of(document))):
         published = found.date
         if found.byline and not authors:
-            authors = byline_names(found.byline)
+            authors = tuple(byline_names(found.byline))
     return Post(
         document_id=document.id,
         index=0,
