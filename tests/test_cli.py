@@ -47,7 +47,7 @@ def test_ingest_then_query(tmp_path: Path) -> None:
     assert "0 new" in again.output
     posts = run("posts", "--db", db, "--outlet", "Daily NK")
     assert "Musan miners" in posts.output
-    post_id = posts.output.split()[0]
+    post_id = posts.output.splitlines()[1].split()[0]  # under the header row
     show = run("show", post_id, "--db", db)
     assert "origin:    Daily NK" in show.output and "Musan Mining Complex" in show.output
     assert "posts" in run("stats", "--db", db).output
@@ -62,7 +62,7 @@ def test_ingest_then_query(tmp_path: Path) -> None:
 
 def test_bad_input_is_reported_not_raised(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_text("")
-    (tmp_path / "blob.bin").write_bytes(b"\x00\x01\x02" * 10)
+    (tmp_path / "blob.dat").write_bytes(b"\x00\x01\x02" * 10)
     (tmp_path / "ok.txt").write_text("The Sangwon Cement Complex met its plan, KCNA said.")
     db = str(tmp_path / "kb.db")
     result = CliRunner().invoke(main, ["ingest", str(tmp_path), "--db", db])

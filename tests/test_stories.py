@@ -212,7 +212,8 @@ def test_cli_story_shows_versions_chain_and_grades(fixture_db: Path) -> None:
     runner = CliRunner()
     listing = runner.invoke(main, ["stories", "--db", str(fixture_db), "--min-versions", "3"])
     assert listing.exit_code == 0
-    lines = listing.stdout.splitlines()
+    header, *lines, legend = listing.stdout.splitlines()
+    assert header.split()[:3] == ["story", "latest", "versions"] and legend.startswith("grades: ")
     assert len(lines) == 2  # the rice report and the wire story
     story_id = lines[0].split()[0]
     shown = runner.invoke(main, ["story", story_id, "--db", str(fixture_db)])

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from nkwatch.errors import NkwatchError
     from nkwatch.model import Document, Entity, Mention, Origin, Post, Quantity, Story
-    from nkwatch.pipeline import Pipeline, extract_paths, ingest_paths
+    from nkwatch.pipeline import IngestReport, Pipeline, extract_paths, ingest_paths
+    from nkwatch.read import ReadFailure
     from nkwatch.store import Store, open_store
 
 _HOMES = {
@@ -25,7 +26,9 @@ _HOMES = {
     "Post": "nkwatch.model",
     "Quantity": "nkwatch.model",
     "Story": "nkwatch.model",
+    "IngestReport": "nkwatch.pipeline",
     "Pipeline": "nkwatch.pipeline",
+    "ReadFailure": "nkwatch.read",
     "extract_paths": "nkwatch.pipeline",
     "ingest_paths": "nkwatch.pipeline",
     "Store": "nkwatch.store",
@@ -43,12 +46,14 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "Document",
     "Entity",
+    "IngestReport",
     "Mention",
     "NkwatchError",
     "Origin",
     "Pipeline",
     "Post",
     "Quantity",
+    "ReadFailure",
     "Store",
     "Story",
     "extract_paths",

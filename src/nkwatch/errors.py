@@ -8,6 +8,7 @@
     ├── ExportError           an export could not be written
     ├── SearchError           the search index could not be opened, written or asked
     └── NotFound              a post, entity or story that is not in the store
+        └── Ambiguous         a name that denotes several of them
 
 Every message says what happened and what to do about it, in one line: the CLI
 prints it as it is, with no traceback.
@@ -44,3 +45,7 @@ class SearchError(NkwatchError):
 
 class NotFound(NkwatchError):
     """A requested record is not in the knowledge base."""
+
+
+class Ambiguous(NotFound):
+    """A name that denotes several records; the message lists them."""

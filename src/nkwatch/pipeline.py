@@ -12,7 +12,8 @@ call.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from nkwatch.dedupe import StoryAssigner
 from nkwatch.describe import describe, plain_name
 from nkwatch.extract import Extractor
 from nkwatch.model import Document, Post
-from nkwatch.read import MAX_BYTES, ReadFailure, read_paths
+from nkwatch.read import MAX_BYTES, ReadFailure, read_one, read_paths, select_files
 from nkwatch.resolve import UNKNOWN_MARK, entities_of, found_names
 from nkwatch.split import address_of, split
 from nkwatch.store import Store
@@ -57,17 +58,58 @@ class Pipeline:
 class IngestReport:
     files: int = 0
     documents: int = 0
-    new_documents: int = 0
+    new_documents: int = 0  # committed: kept whatever happens to the rest of the run
     posts: int = 0
     failures: list[ReadFailure] = field(default_factory=list)
+    skipped_items: int = 0  # items of files left out on purpose (KCNA items with no text)
+    left_out: list[str] = field(default_factory=list)  # files --exclude or the defaults left out
+    interrupted: bool = False  # stopped by Ctrl-C (or SIGINT): committed batches are kept
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where an ingest is: files and documents done, with the totals known so far."""
+
+    source: str  # the file being read
+    files_done: int
+    files_total: int | None
+    items_done: int  # documents of this file done
+    items_total: int | None  # documents in this file, once it is read
+    documents: int  # documents done in all
+    posts: int  # posts stored so far
+
+
+@dataclass
+class Tally:
+    """What the reader knows ahead of the pipeline: how many files there are, how many
+    documents the current file holds, how many items it left out."""
+
+    files: int | None = None
+    read: int = 0  # files read so far
+    file: str | None = None  # the file being read
+    items: int | None = None
+    skipped: int = 0
+
+
+@dataclass(frozen=True)
+class Batching:
+    """When a batch is committed: after this many documents, or this many seconds of work,
+    or at the end of a file, whichever comes first."""
+
+    documents: int = 100
+    seconds: float = 2.0
 
 
 def extract_paths(
-    paths: list[Path], pipeline: Pipeline | None = None, max_bytes: int = MAX_BYTES
+    paths: list[Path],
+    pipeline: Pipeline | None = None,
+    max_bytes: int = MAX_BYTES,
+    exclude: Sequence[str] = (),
 ) -> Iterator[Post | ReadFailure]:
-    """Posts of every document under the paths, in reading order; nothing is stored."""
+    """Posts of every document under the paths, in reading order; a file (or an item in
+    it) that cannot be read is yielded as a ReadFailure, never raised."""
     pipeline = pipeline or Pipeline()
-    for item in read_paths(paths, max_bytes):
+    for item in read_paths(paths, max_bytes, exclude):
         if isinstance(item, ReadFailure):
             yield item
         else:
@@ -76,68 +118,130 @@ def extract_paths(
 
 def ingest_paths(
     paths: list[Path],
-    store: Store,
+    store: Store | Callable[[], Store],
     pipeline: Pipeline | None = None,
     max_bytes: int = MAX_BYTES,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[Progress], None] | None = None,
     on_stored: Callable[[Stored], None] | None = None,
+    exclude: Sequence[str] = (),
+    batching: Batching = Batching(),
 ) -> IngestReport:
-    """Read, process and store every document under the paths; one transaction per file.
-    `on_stored` hears of each committed batch that added something (the search index)."""
-    return ingest_items(read_paths(paths, max_bytes), store, pipeline, progress, on_stored)
+    """Read, process and store every document under the paths (see `ingest_items`).
+    `store` may be a function that opens it: it is called only once there is a document to
+    store, so nothing is created when nothing could be read."""
+    selection = select_files(paths, exclude)
+    tally = Tally(files=len(selection.files))
+
+    def items() -> Iterator[Document | ReadFailure]:
+        for path in selection.files:
+            reading = read_one(path, max_bytes)
+            tally.read += 1
+            tally.file = str(path)
+            tally.items = len(reading.items)
+            tally.skipped += reading.skipped
+            yield from reading.items
+
+    report = ingest_items(items(), store, pipeline, progress, on_stored, batching, tally)
+    report.left_out = [str(p) for p in selection.left_out]
+    return report
 
 
 def ingest_items(
     items: Iterable[Document | ReadFailure],
-    store: Store,
+    store: Store | Callable[[], Store],
     pipeline: Pipeline | None = None,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[Progress], None] | None = None,
     on_stored: Callable[[Stored], None] | None = None,
+    batching: Batching = Batching(),
+    tally: Tally | None = None,
 ) -> IngestReport:
-    """Process and store documents as a reader yields them; one transaction per file."""
+    """Process and store documents as a reader yields them. Work is committed in batches
+    (by count, by time, and at the end of each file), so an interruption (Ctrl-C: the report
+    says `interrupted`) or a kill keeps every committed batch, and running the same ingest
+    again goes on from there. `on_stored` hears of each committed batch that added
+    something (the search index)."""
     pipeline = pipeline or Pipeline()
+    tally = tally or Tally()
     stories = StoryAssigner()
     report = IngestReport()
     batch: list[tuple[Document, list[Post]]] = []
+    started = time.monotonic()
     current: str | None = None
+    done_in_file = 0
+    opened: list[Store] = [store] if not callable(store) else []
+
+    def kb() -> Store:
+        if not opened:
+            assert callable(store)
+            opened.append(store())
+        return opened[0]
 
     def flush() -> None:
+        nonlocal started
+        started = time.monotonic()
         if batch:
-            stored = store_batch(store, batch, pipeline, stories)
+            stored = store_batch(kb(), batch, pipeline, stories)
             report.new_documents += stored.documents
             report.posts += len(stored.posts)
+            batch.clear()
             if on_stored is not None and stored.documents:
                 on_stored(stored)
-            batch.clear()
 
-    for item in items:
-        if isinstance(item, ReadFailure):
-            report.failures.append(item)
-            report.files += 1
-            if progress:
-                progress(item.source)
-            continue
-        if item.file_sha256 != current:
-            flush()
-            current = item.file_sha256
-            report.files += 1
-            if progress:
-                progress(item.source)
-        report.documents += 1
-        if store.has_document(item.id):
-            continue
-        try:
-            posts = pipeline.posts(item)
-        except Exception as exc:  # a defect in a stage must not sink the rest of the batch
-            report.failures.append(
-                ReadFailure(
-                    item.source,
-                    f"nkwatch failed on it ({type(exc).__name__}: {exc}); please report this",
+    def tell(source: str) -> None:
+        if progress is not None:
+            progress(
+                Progress(
+                    tally.file or source,
+                    tally.read if tally.files is not None else report.files,
+                    tally.files,
+                    done_in_file,
+                    tally.items,
+                    report.documents,
+                    report.posts,
                 )
             )
-            continue
-        batch.append((item, posts))
-    flush()
+
+    try:
+        for item in items:
+            if isinstance(item, ReadFailure):
+                report.failures.append(item)
+                if item.source != current:
+                    current = item.source
+                    report.files += 1
+                    done_in_file = 0
+                tell(item.source)
+                continue
+            if item.file_sha256 != current:
+                flush()
+                current = item.file_sha256
+                report.files += 1
+                done_in_file = 0
+                tell(item.source)
+            report.documents += 1
+            done_in_file += 1
+            if not kb().has_document(item.id):
+                try:
+                    posts = pipeline.posts(item)
+                except Exception as exc:  # a defect in a stage must not sink the rest
+                    report.failures.append(
+                        ReadFailure(
+                            item.source,
+                            f"nkwatch failed on it ({type(exc).__name__}: {exc}); please report this",
+                        )
+                    )
+                else:
+                    batch.append((item, posts))
+            if len(batch) >= batching.documents or time.monotonic() - started >= batching.seconds:
+                flush()
+            tell(item.source)
+        flush()
+    except KeyboardInterrupt:
+        report.interrupted = (
+            True  # the batch in hand is dropped: its transaction never began or rolled back
+        )
+    report.skipped_items = tally.skipped
+    if tally.files is not None:  # the reader counted them, item failures and all
+        report.files = tally.read
     return report
 
 

@@ -61,8 +61,15 @@ class Ratings:
         return sorted(unique, key=lambda r: (r.grade.value, r.name.casefold()))
 
     def canonical(self, name: str) -> str:
+        """The one name an outlet is shown under, whichever of its names is given."""
         found = self.by_key.get(key_of(name))
         return found.name if found else name
+
+    def names(self, name: str) -> tuple[str, ...]:
+        """Every name of the outlet a name denotes (its own name first); the name alone when
+        the outlet is not in the table."""
+        found = self.by_key.get(key_of(name))
+        return (found.name, *found.aliases) if found else (name,)
 
 
 def read_override(path: Path) -> list[dict[str, str]]:

@@ -6,37 +6,69 @@ its grades, a post with its story); it never writes and never prints.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-
-from nkwatch.errors import NotFound
+from nkwatch.lookup import find_entity, find_story
 from nkwatch.model import Attribution, Entity, EntitySummary, Post, PostRow, Story
-from nkwatch.names import display, key_of
 from nkwatch.ratings import Ratings
 from nkwatch.store import Store
 from nkwatch.stories import view, views
 
-FUZZY_CUTOFF = 88  # rapidfuzz ratio over name keys: a misspelling, not another name
+
+def outlet_filter(ratings: Ratings, outlet: str | None) -> tuple[str, ...] | None:
+    """The names a post's outlet may have to pass an --outlet filter: what was typed first
+    (it also matches as part of a name), then every alias of the outlet it names."""
+    if not outlet:
+        return None
+    return tuple(dict.fromkeys((outlet, *ratings.names(outlet))))
 
 
-def find_entity(store: Store, name: str) -> str:
-    """The id of the entity a name denotes: its id, any alias under any spelling, or the
-    closest known name when the spelling is new."""
-    try:
-        return store.entity(name).id
-    except NotFound:
-        pass
-    key = key_of(display(name))
-    found = store.entities_by_key(key)
-    if found:
-        return found[0][0]
-    keys = dict(store.alias_keys())
-    best = process.extractOne(key, list(keys), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
-    if best:
-        return keys[best[0]]
-    raise NotFound(f"no entity named {name!r}; list them with 'nkwatch entities'")
+def one_name(rows: list[PostRow], ratings: Ratings) -> list[PostRow]:
+    """Listing rows with each outlet under its one name (KCNA and Korean Central News Agency
+    are one outlet), each once."""
+    return [
+        dataclasses.replace(
+            r, outlets=tuple(dict.fromkeys(ratings.canonical(o) for o in r.outlets))
+        )
+        for r in rows
+    ]
+
+
+def posts(
+    store: Store,
+    ratings: Ratings,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    outlet: str | None = None,
+    limit: int | None = None,
+) -> list[PostRow]:
+    """Posts newest first, of an outlet under any of its names, each outlet shown once."""
+    rows = store.posts(since, until, outlet_filter(ratings, outlet), limit)
+    return one_name(rows, ratings)
+
+
+def entities(
+    store: Store,
+    ratings: Ratings,
+    etype: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    outlet: str | None = None,
+    limit: int | None = None,
+) -> list[EntitySummary]:
+    """Entities reported in the most stories first (a story filed in five places counts
+    once), counted over the posts of since/until and the outlet."""
+    return store.entities(
+        etype,
+        limit,
+        since=since,
+        until=until,
+        outlet=outlet_filter(ratings, outlet),
+        by_stories=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -63,7 +95,7 @@ def dossier(
     entity_id = find_entity(store, name)
     post_ids = store.entity_post_ids(entity_id)
     page = post_ids[offset : offset + limit] if limit else post_ids[offset:]
-    rows = store.post_rows(page)
+    rows = one_name(store.post_rows(page), ratings)
     story_ids = sorted({r.story for r in rows if r.story})
     grades = {s.id: s.grade for s in views(store.story_versions(story_ids), ratings)}
     months: Counter[str] = Counter()
@@ -99,7 +131,7 @@ def stories(
 
 def story(store: Store, ref: str, ratings: Ratings) -> Story:
     """A story by its id, a former id, or the id of any of its posts."""
-    story_id = store.find_story(ref)
+    story_id = find_story(store, ref)
     return view(story_id, store.story_versions([story_id]), ratings)
 
 
@@ -115,7 +147,10 @@ class PostView:
 
 
 def post_view(store: Store, post_id: str, ratings: Ratings) -> PostView:
+    """A post with its story; its origins under their outlets' one names."""
     post = store.post(post_id)
+    origins = tuple(dataclasses.replace(o, name=ratings.canonical(o.name)) for o in post.origins)
+    post = dataclasses.replace(post, origins=tuple(dict.fromkeys(origins)))
     story_id = store.story_of(post.id)
     found = view(story_id, store.story_versions([story_id]), ratings) if story_id else None
     publisher = next(
@@ -143,8 +178,13 @@ __all__ = [
     "PostView",
     "chain",
     "dossier",
+    "entities",
     "find_entity",
+    "find_story",
+    "one_name",
+    "outlet_filter",
     "post_view",
+    "posts",
     "stories",
     "story",
 ]

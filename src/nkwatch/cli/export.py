@@ -15,7 +15,8 @@ from nkwatch.cli.options import (
     db_option,
     existing_store,
     outlets_option,
-    parse_day,
+    period,
+    since_until,
 )
 
 if TYPE_CHECKING:
@@ -36,8 +37,7 @@ KINDS = ["entities", "posts", "mentions", "stories", "all"]
     " Quantities are not stored yet, so they cannot be exported.",
 )
 @click.option("--type", "etype", type=click.Choice(ENTITY_TYPES), help="Only this entity type.")
-@click.option("--since", help="Only posts published on or after this day (YYYY-MM-DD).")
-@click.option("--until", help="Only posts published on or before this day (YYYY-MM-DD).")
+@since_until
 @click.option(
     "-o",
     "--output",
@@ -66,7 +66,7 @@ def export(
         raise click.BadParameter(
             f"--format {fmt} exports {', '.join(kinds_of(fmt))}", param_hint="--what"
         )
-    scope = Scope(etype, parse_day(since), parse_day(until))
+    scope = Scope(etype, *period(since, until))
     store = existing_store(db)
     try:
         job = Job(store, scope, Ratings.load(outlets))

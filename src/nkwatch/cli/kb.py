@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -14,15 +16,51 @@ from nkwatch.cli.options import (
     clean_errors,
     db_option,
     existing_store,
+    format_option,
     index_option,
+    limit_option,
+    out,
     outlets_option,
-    parse_day,
+    period,
+    say,
+    since_until,
 )
+from nkwatch.cli.table import (
+    Column,
+    fit,
+    grade_legend,
+    jsonl_line,
+    render,
+    table_lines,
+    terminal_width,
+)
+from nkwatch.printable import flat, one_line, printable
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--max-bytes", type=int, help="Skip files larger than this (default 50 MB).")
+@click.option(
+    "--max-bytes", type=click.IntRange(min=1), help="Skip files larger than this (default 50 MB)."
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Leave out files whose name or path matches (repeatable). In folders, hidden files,"
+    " READMEs, licences, changelogs and files no reader can use are left out already.",
+)
+@click.option(
+    "--batch",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Commit after this many documents (and at least every 2 seconds, and after each"
+    " file): Ctrl-C keeps every committed batch.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but failures.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Also name each file as it is read, and files left out."
+)
 @index_option
 @outlets_option
 @db_option
@@ -30,107 +68,236 @@ from nkwatch.cli.options import (
 def ingest(
     paths: tuple[Path, ...],
     max_bytes: int | None,
+    exclude: tuple[str, ...],
+    batch: int,
+    quiet: bool,
+    verbose: bool,
     index: str | None,
     outlets: Path | None,
     db: str,
 ) -> None:
-    """Read documents (files or folders) into the knowledge base and its search index."""
+    """Read documents (files or folders) into the knowledge base and its search index.
+
+    Work is committed in batches: Ctrl-C keeps what is done (exit 130), and running the
+    same command again goes on from there. Nothing is created when nothing could be read."""
+    from contextlib import nullcontext
+
+    from nkwatch.cli import INTERRUPTED
+    from nkwatch.cli.progress import IngestBar
     from nkwatch.indexing import Feeder, index_path
-    from nkwatch.pipeline import Pipeline, ingest_paths
+    from nkwatch.pipeline import Batching, Pipeline, Progress, ingest_paths
     from nkwatch.ratings import Ratings
     from nkwatch.read import MAX_BYTES
     from nkwatch.search import SearchIndex
-    from nkwatch.store import is_server, open_store
+    from nkwatch.store import Store, is_server, open_store
+
+    opened: list[Store] = []
+    feeders: list[Feeder] = []
+    wants_index = bool(index) or not is_server(db)  # a server's index is where the user names it
+    where = index_path(db, index) if wants_index else None
+
+    def open_kb() -> Store:
+        store = open_store(db, write=True)
+        opened.append(store)
+        if where is not None:
+            feeders.append(Feeder(SearchIndex.open(where), store, Ratings.load(outlets)))
+        return store
+
+    bar = IngestBar() if sys.stderr.isatty() and not quiet else None
+    last = [""]
+
+    def progress(p: Progress) -> None:
+        if bar is not None:
+            bar.update(p)
+        if verbose and p.source != last[0] and p.items_done <= 1:
+            last[0] = p.source
+            out(f"  reading {p.source}", err=True)
 
     pipeline = Pipeline()
-    store = open_store(db, write=True)
-    shown = sys.stderr.isatty()
-
-    def progress(source: str) -> None:
-        if shown:
-            click.echo(f"\r  reading {source[-60:]:<60}", nl=False, err=True)
-
     try:
-        feeder = None
-        if index or not is_server(db):  # a server's index is kept where the user names it
-            path = index_path(db, index)
-            feeder = Feeder(SearchIndex.open(path), store, Ratings.load(outlets))
-        report = ingest_paths(
-            list(paths),
-            store,
-            pipeline,
-            max_bytes or MAX_BYTES,
-            progress,
-            on_stored=(lambda batch: feeder.add(batch.posts, batch.stories)) if feeder else None,
-        )
-        if feeder is not None:
+        with bar if bar is not None else nullcontext():
+            report = ingest_paths(
+                list(paths),
+                open_kb,
+                pipeline,
+                max_bytes or MAX_BYTES,
+                progress,
+                on_stored=lambda b: feeders[0].add(b.posts, b.stories) if feeders else None,
+                exclude=exclude,
+                batching=Batching(documents=batch),
+            )
+        for feeder in feeders:
             feeder.flush()
     finally:
-        store.close()
-    if shown:
-        click.echo("\r" + " " * 72 + "\r", nl=False, err=True)
-    click.echo(
-        f"{report.files} files, {report.documents} documents read: {report.new_documents} new, "
-        f"{report.documents - report.new_documents} already known; {report.posts} posts stored in {db}"
-    )
+        for store in opened:
+            store.close()
     for failure in report.failures:
-        click.echo(f"  could not read {failure.source}: {failure.reason}", err=True)
+        out(f"  could not read {failure.source}: {failure.reason}", err=True)
+    if verbose:
+        for name in report.left_out:
+            out(f"  left out {name}", err=True)
+    if report.interrupted:
+        out(
+            f"interrupted: {report.new_documents:,} documents kept; run the same command to go on",
+            err=True,
+        )
+        sys.exit(INTERRUPTED)
+    if not quiet:
+        notes = []
+        if report.skipped_items:
+            notes.append(f"{report.skipped_items:,} items without text skipped")
+        if report.left_out:
+            notes.append(f"{len(report.left_out):,} files left out (--verbose names them)")
+        if report.failures:
+            notes.append(f"{len(report.failures):,} could not be read")
+        out(
+            f"{report.files} files, {report.documents} documents read: {report.new_documents} new, "
+            f"{report.documents - report.new_documents} already known; {report.posts} posts"
+            f" stored in {db}" + ("" if not notes else "; " + "; ".join(notes))
+        )
     if report.documents == 0:
-        click.echo("nkwatch: nothing could be ingested", err=True)
+        out("nkwatch: nothing could be ingested", err=True)
         sys.exit(1)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
-    "--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "table", "csv"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: the extraction contract (docs/contract.md); table and csv: one row per post.",
 )
-@click.option("--max-bytes", type=int, help="Skip files larger than this (default 50 MB).")
+@click.option(
+    "--max-bytes", type=click.IntRange(min=1), help="Skip files larger than this (default 50 MB)."
+)
+@click.option(
+    "--exclude", multiple=True, metavar="GLOB", help="Leave out files that match (repeatable)."
+)
 @clean_errors
-def extract(paths: tuple[Path, ...], fmt: str, max_bytes: int | None) -> None:
+def extract(
+    paths: tuple[Path, ...], fmt: str, max_bytes: int | None, exclude: tuple[str, ...]
+) -> None:
     """Run the per-document stages and print the posts; nothing is stored."""
+    from nkwatch.cli.table import csv_lines, jsonl_line, table_lines
     from nkwatch.export import post_record
     from nkwatch.pipeline import Pipeline, extract_paths
     from nkwatch.read import MAX_BYTES, ReadFailure
 
-    failures, printed = 0, 0
-    for item in extract_paths(list(paths), Pipeline(), max_bytes or MAX_BYTES):
+    failures, printed, rows = 0, 0, []
+    for item in extract_paths(list(paths), Pipeline(), max_bytes or MAX_BYTES, exclude):
         if isinstance(item, ReadFailure):
             failures += 1
-            click.echo(f"nkwatch: could not read {item.source}: {item.reason}", err=True)
+            out(f"nkwatch: could not read {item.source}: {item.reason}", err=True)
             continue
         printed += 1
         if fmt == "jsonl":
-            click.echo(json.dumps(post_record(item), ensure_ascii=False))
+            out(jsonl_line(post_record(item)))
+            continue
+        row = {
+            "source": item.source,
+            "post": item.index,
+            "published": item.published.isoformat() if item.published else None,
+            "title": item.title or "(untitled)",
+            "authors": item.authors,
+            "origins": [o.name for o in item.origins],
+            "entities": len(item.mentions),
+        }
+        if fmt == "csv":
+            lines = list(csv_lines(EXTRACT_COLUMNS, [row]))
+            out(lines[1] if printed > 1 else "\n".join(lines))
         else:
-            date = item.published.isoformat() if item.published else "-"
-            origins = ", ".join(o.name for o in item.origins) or "-"
-            click.echo(
-                f"{item.index:>3}  {date:<10}  {(item.title or '(untitled)')[:60]:<60}  "
-                f"{', '.join(item.authors) or '-'}  [{origins}]  {len(item.mentions)} entities"
-            )
+            rows.append(row)
+    if rows:
+        for line in table_lines(EXTRACT_COLUMNS, rows):
+            out(line)
     if printed == 0 and failures:
         sys.exit(1)
 
 
+EXTRACT_COLUMNS = (
+    Column("post", "#", right=True),
+    Column("published", "published", least=10),
+    Column("title", "title", grow=True, least=20),
+    Column("authors", "authors", grow=True),
+    Column("origins", "origins"),
+    Column("entities", "entities", right=True),
+    Column("source", "source", grow=True),
+)
+POST_COLUMNS = (
+    Column("id", "post", least=14),
+    Column("published", "published", least=10),
+    Column("title", "title", grow=True, least=20),
+    Column("outlets", "outlet", least=10),
+    Column("story", "story", least=8),
+)
+ENTITY_COLUMNS = (
+    Column("stories", "stories", right=True),
+    Column("posts", "posts", right=True),
+    Column("mentions", "mentions", right=True),
+    Column("type", "type"),
+    Column("name", "name", grow=True, least=20),
+    Column("id", "id", grow=True),
+)
+STORY_COLUMNS = (
+    Column("id", "story", least=15),
+    Column("latest", "latest", least=10),
+    Column("versions", "versions", right=True),
+    Column("sources", "sources", right=True),
+    Column("grade", "grade"),
+    Column("title", "title", grow=True, least=20),
+)
+DOSSIER_POST_COLUMNS = (
+    Column("published", "published", least=10),
+    Column("id", "post", least=14),
+    Column("title", "title", grow=True, least=20),
+    Column("outlets", "outlet", least=10),
+    Column("story", "story", least=8),
+    Column("grade", "grade"),
+)
+
+
+def print_rows(
+    fmt: str,
+    columns: tuple[Column, ...],
+    rows: list[dict[str, Any]],
+    records: list[dict[str, Any]] | None = None,
+    legend: str | None = None,
+) -> None:
+    for line in render(fmt, columns, rows, records):
+        out(line)
+    if fmt == "table" and legend:
+        out(legend)
+
+
 @main.command()
-@click.option("--since", help="Only posts published on or after this day (YYYY-MM-DD).")
-@click.option("--until", help="Only posts published on or before this day (YYYY-MM-DD).")
-@click.option("--outlet", help="Only posts whose origin or outlet name contains this.")
-@click.option("--limit", type=int, default=50, show_default=True)
+@since_until
+@click.option("--outlet", help="Only posts of this outlet, by any of its names (or part of one).")
+@limit_option(50, "posts")
+@format_option
+@outlets_option
 @db_option
 @clean_errors
-def posts(since: str | None, until: str | None, outlet: str | None, limit: int, db: str) -> None:
+def posts(
+    since: str | None,
+    until: str | None,
+    outlet: str | None,
+    limit: int,
+    fmt: str,
+    outlets: Path | None,
+    db: str,
+) -> None:
     """List stored posts, newest first."""
-    store = existing_store(db)
-    rows = store.posts(parse_day(since), parse_day(until), outlet, limit)
-    for r in rows:
-        click.echo(
-            f"{r.id}  {r.published or '----------'}  {(r.title or '(untitled)')[:70]:<70}  "
-            f"{', '.join(r.outlets) or '-'}"
-        )
+    from nkwatch.ratings import Ratings
+    from nkwatch.views import posts as post_list
+
+    first, last = period(since, until)
+    rows = post_list(existing_store(db), Ratings.load(outlets), first, last, outlet, limit)
+    print_rows(fmt, POST_COLUMNS, [dataclasses.asdict(r) for r in rows])
     if not rows:
-        click.echo("no posts match", err=True)
+        out("no posts match", err=True)
 
 
 @main.command()
@@ -145,30 +312,30 @@ def show(post_id: str, db: str, outlets: Path | None) -> None:
 
     shown = post_view(existing_store(db), post_id, Ratings.load(outlets))
     post = shown.post
-    click.echo(f"{post.title or '(untitled)'}")
-    click.echo(f"  id:        {post.id}")
-    click.echo(f"  source:    {post.source}")
-    click.echo(f"  published: {post.published or 'unknown'}")
+    say(post.title or "(untitled)")
+    out(f"  id:        {post.id}")
+    out(f"  source:    {one_line(post.source)}")
+    out(f"  published: {post.published or 'unknown'}")
     if post.authors:
-        click.echo(f"  authors:   {', '.join(post.authors)}")
+        out(f"  authors:   {one_line(', '.join(post.authors))}")
     if post.translators:
-        click.echo(f"  translated by: {', '.join(post.translators)}")
+        out(f"  translated by: {one_line(', '.join(post.translators))}")
     for o in post.origins:
         extra = "; ".join(x for x in (o.title, o.author, o.date and o.date.isoformat()) if x)
-        click.echo(f"  origin:    {o.name}" + (f" ({extra})" if extra else ""))
+        say(f"  origin:    {o.name}" + (f" ({extra})" if extra else ""))
     if post.mentions:
         names = sorted({(m.type, m.name) for m in post.mentions})
-        click.echo("  entities:  " + "; ".join(f"{n} [{t}]" for t, n in names))
+        say("  entities:  " + "; ".join(f"{n} [{t}]" for t, n in names))
     if shown.story:
         others = shown.other_versions
-        click.echo(
+        out(
             f"  story:     {shown.story.id}"
             + (f" (with {others} other version{'s' if others != 1 else ''})" if others else "")
         )
     for a in post.attributions:
-        click.echo(f"  cites:     {a.source} [{a.kind}] at {a.start}-{a.end}")
-    click.echo("")
-    click.echo(post.text)
+        say(f"  cites:     {a.source} [{a.kind}] at {a.start}-{a.end}")
+    out("")
+    out(post.text)
 
 
 @main.command()
@@ -177,28 +344,50 @@ def show(post_id: str, db: str, outlets: Path | None) -> None:
 def stats(db: str) -> None:
     """Count what the knowledge base holds."""
     for key, value in existing_store(db).stats().items():
-        click.echo(f"{key:<24}{value:>10,}")
+        out(f"{key:<24}{value:>10,}")
 
 
 @main.command()
 @click.option("--type", "etype", type=click.Choice(ENTITY_TYPES))
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True
-)
-@click.option("--limit", type=int, default=None, help="At most this many entities (table: 50).")
+@since_until
+@click.option("--outlet", help="Count only posts of this outlet, by any of its names.")
+@limit_option(None, "entities (table: 50)")
+@format_option
+@outlets_option
 @db_option
 @clean_errors
-def entities(etype: str | None, fmt: str, limit: int | None, db: str) -> None:
-    """List entities, most mentioned first."""
+def entities(
+    etype: str | None,
+    since: str | None,
+    until: str | None,
+    outlet: str | None,
+    limit: int | None,
+    fmt: str,
+    outlets: Path | None,
+    db: str,
+) -> None:
+    """List entities, those in the most stories first (a story in many places counts once),
+    with the posts and mentions behind them."""
+    from nkwatch.ratings import Ratings
+    from nkwatch.views import entities as entity_list
+
+    first, last = period(since, until)
     store = existing_store(db)
-    if fmt == "jsonl":
+    if fmt == "jsonl" and not (since or until or outlet):
         from nkwatch.export import entity_record
 
-        for entity, mentions, _posts, stories in store.entity_records(etype):
-            click.echo(json.dumps(entity_record(entity, mentions, stories), ensure_ascii=False))
+        records = store.entity_records(etype)
+        for n, (entity, mentions, _posts, stories) in enumerate(records):
+            if limit and n >= limit:
+                break
+            out(jsonl_line(entity_record(entity, mentions, stories)))
         return
-    for e in store.entities(etype, limit or 50):
-        click.echo(f"{e.posts:>6} posts {e.mentions:>7} mentions  {e.type:<13} {e.name}  ({e.id})")
+    if limit is None and fmt == "table":
+        limit = 50
+    found = entity_list(store, Ratings.load(outlets), etype, first, last, outlet, limit)
+    print_rows(fmt, ENTITY_COLUMNS, [dataclasses.asdict(e) for e in found])
+    if not found:
+        out("no entities match", err=True)
 
 
 @main.command()
@@ -211,11 +400,13 @@ def entities(etype: str | None, fmt: str, limit: int | None, db: str) -> None:
     show_default=True,
     help="jsonl and csv: one row per mention, with its post, date, outlet, grade and snippet.",
 )
+@limit_option(20, "posts listed (table)")
 @db_option
 @clean_errors
 @outlets_option
-def entity(name: str, fmt: str, db: str, outlets: Path | None) -> None:
-    """Everything known about one entity, by any of its names."""
+def entity(name: str, fmt: str, limit: int, db: str, outlets: Path | None) -> None:
+    """Everything known about one entity, by any of its names or part of one; a name that
+    fits several entities lists them."""
     from nkwatch.ratings import Ratings
     from nkwatch.views import dossier
 
@@ -225,39 +416,44 @@ def entity(name: str, fmt: str, db: str, outlets: Path | None) -> None:
 
         store = existing_store(db)
         found = store.entity(find_entity(store, name))
-        sys.stdout.writelines(dossier_lines(store, found, Ratings.load(outlets), fmt))
+        for piece in dossier_lines(store, found, Ratings.load(outlets), fmt):
+            if fmt == "jsonl":  # a record's strings made printable, not merely escaped
+                out(jsonl_line(json.loads(piece)))
+            else:
+                click.echo(printable(piece), nl=False)
         return
-    d = dossier(existing_store(db), name, Ratings.load(outlets))
+    d = dossier(existing_store(db), name, Ratings.load(outlets), limit)
     e, info = d.summary, d.entity.info
-    click.echo(f"{e.name}  [{e.type}]  {e.id}")
-    click.echo(f"  mentioned {e.mentions} times in {e.posts} posts, {e.stories} stories")
+    say(f"{e.name}  [{e.type}]  {e.id}")
+    out(f"  mentioned {e.mentions} times in {e.posts} posts, {e.stories} stories")
     if d.aliases:
-        click.echo(f"  also: {'; '.join(d.aliases)}")
+        say(f"  also: {'; '.join(d.aliases)}")
     place = ", ".join(x for x in (info.get("place"), info.get("province")) if x)
     if place:
-        click.echo(f"  location: {place}")
+        say(f"  location: {place}")
     if info.get("lat"):
-        click.echo(f"  coordinates: {info['lat']}, {info['lon']}")
+        say(f"  coordinates: {info['lat']}, {info['lon']}")
     for key in ("sector", "kind", "country", "reliability", "reason"):
         if info.get(key):
-            click.echo(f"  {key}: {info[key]}")
-    click.echo("  posts:")
-    for p in d.posts:
-        grade = d.grades.get(p.story or "", "")
-        click.echo(
-            f"    {p.published or '----------'}  {p.id}  {(p.title or '(untitled)')[:60]}"
-            f"  [{', '.join(p.outlets) or '-'}]  story {p.story or '-'} {grade}"
-        )
+            say(f"  {key}: {info[key]}")
+    if d.sources:
+        say("  sources: " + "; ".join(f"{o} ({n})" for o, n in d.sources[:8]))
+    shown = f"{len(d.posts)} of {e.posts}" if len(d.posts) < e.posts else f"{e.posts}"
+    out(f"  posts ({shown}, newest first; --limit for more):")
+    rows = [{**dataclasses.asdict(p), "grade": d.grades.get(p.story or "")} for p in d.posts]
+    for line in table_lines(DOSSIER_POST_COLUMNS, rows, terminal_width() - 4):
+        out("    " + line)
+    legend = grade_legend(d.grades.values())
+    if legend:
+        out("  " + legend)
     if d.co_mentioned:
-        click.echo("  named with: " + "; ".join(f"{c.name} ({c.posts})" for c in d.co_mentioned))
+        say("  named with: " + "; ".join(f"{c.name} ({c.posts})" for c in d.co_mentioned))
 
 
 @main.command()
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True
-)
-@click.option("--limit", type=int, default=None, help="At most this many stories (table: 50).")
-@click.option("--min-versions", type=int, default=1, show_default=True)
+@format_option
+@limit_option(None, "stories (table: 50)")
+@click.option("--min-versions", type=click.IntRange(min=1), default=1, show_default=True)
 @outlets_option
 @db_option
 @clean_errors
@@ -270,17 +466,21 @@ def stories(fmt: str, limit: int | None, min_versions: int, outlets: Path | None
     if limit is None and fmt == "table":
         limit = 50
     found = story_list(existing_store(db), Ratings.load(outlets), limit, min_versions)
-    for story in found:
-        if fmt == "jsonl":
-            click.echo(json.dumps(story_record(story), ensure_ascii=False))
-        else:
-            click.echo(
-                f"{story.id}  {story.latest or '----------'}  {len(story.versions):>3} versions"
-                f"  {len(story.sources):>2} sources  {story.reliability.code}{story.credibility.code}"
-                f"  {(story.title or '(untitled)')[:60]}"
-            )
+    rows = [
+        {
+            "id": s.id,
+            "latest": s.latest,
+            "versions": len(s.versions),
+            "sources": len(s.sources),
+            "grade": s.grade,
+            "title": s.title or "(untitled)",
+        }
+        for s in found
+    ]
+    records = [story_record(s) for s in found] if fmt == "jsonl" else None
+    print_rows(fmt, STORY_COLUMNS, rows, records, grade_legend(s.grade for s in found))
     if not found:
-        click.echo("no stories match", err=True)
+        out("no stories match", err=True)
 
 
 @main.command()
@@ -289,38 +489,38 @@ def stories(fmt: str, limit: int | None, min_versions: int, outlets: Path | None
 @db_option
 @clean_errors
 def story(ref: str, outlets: Path | None, db: str) -> None:
-    """One story (by its id or any of its posts' ids): versions, provenance and grades."""
+    """One story by its id (or its start), any of its posts' ids, or words of its title:
+    versions, provenance and grades."""
     from nkwatch.ratings import Ratings
     from nkwatch.views import chain
     from nkwatch.views import story as story_view
 
     store = existing_store(db)
     s = story_view(store, ref, Ratings.load(outlets))
-    click.echo(f"{s.title or '(untitled)'}")
-    click.echo(f"  story:        {s.id}")
-    click.echo(
-        f"  first:        {s.earliest or 'date unknown'}, {s.first_outlet or 'outlet unknown'}"
-    )
-    click.echo(
+    say(s.title or "(untitled)")
+    out(f"  story:        {s.id}")
+    say(f"  first:        {s.earliest or 'date unknown'}, {s.first_outlet or 'outlet unknown'}")
+    out(
         f"  versions:     {len(s.versions)}, from {len(s.sources)} independent"
         f" source{'s' if len(s.sources) != 1 else ''}"
     )
-    click.echo(f"  reliability:  {s.reliability.code} ({s.reliability.meaning})")
+    out(f"  reliability:  {s.reliability.code} ({s.reliability.meaning})")
     for reason in s.reliability.reasons:
-        click.echo(f"                - {reason}")
-    click.echo(f"  credibility:  {s.credibility.code} ({s.credibility.meaning})")
+        say(f"                - {reason}")
+    out(f"  credibility:  {s.credibility.code} ({s.credibility.meaning})")
     for reason in s.credibility.reasons:
-        click.echo(f"                - {reason}")
-    click.echo("  versions:")
+        say(f"                - {reason}")
+    out("  versions:")
     for v in s.versions:
         post = store.post(v.post_id)
-        click.echo(
-            f"    {v.published or '----------'}  {v.post_id}  {(v.title or '(untitled)')[:60]}"
-        )
-        click.echo(f"      from {v.source}" + (f" (post {v.index})" if v.index else ""))
+        width = terminal_width()
+        head = f"{v.published or '----------'}  {v.post_id}  {v.title or '(untitled)'}"
+        out("    " + fit(flat(head).strip(), width - 4))
+        where = f"from {v.source}" + (f" (post {v.index})" if v.index else "")
+        out("      " + fit(one_line(where), width - 6))
         if v.link:
-            click.echo(f"      joined as {v.link[0]}: {v.link[1]}")
-        click.echo(f"      chain: {chain(v.publisher, v.origins, post.attributions)}")
+            say(f"      joined as {v.link[0]}: {v.link[1]}")
+        say(f"      chain: {chain(v.publisher, v.origins, post.attributions)}")
 
 
 @main.command()
@@ -331,4 +531,4 @@ def migrate(db: str) -> None:
     from nkwatch.store import open_store
 
     open_store(db, write=True).close()
-    click.echo(f"{db} is up to date")
+    out(f"{db} is up to date")

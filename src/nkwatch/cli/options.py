@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from nkwatch.errors import NkwatchError
+from nkwatch.printable import flat, printable
 
 if TYPE_CHECKING:  # the commands import what they use, so `nkwatch --help` starts at once
     from nkwatch.store import Store
@@ -52,6 +53,58 @@ def index_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+def format_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["table", "jsonl", "csv"]),
+        default="table",
+        show_default=True,
+        help="A table fitted to the terminal, JSON Lines, or CSV.",
+    )(f)
+
+
+def limit_option(default: int | None, what: str) -> Callable[[Callable[..., Any]], Any]:
+    """--limit: a count of at least 1 (0 and negative numbers are refused, exit 2)."""
+    shown = f" (default {default})" if default else ""
+    return click.option(
+        "--limit",
+        type=click.IntRange(min=1),
+        default=default,
+        help=f"At most this many {what}{shown}.",
+    )
+
+
+def since_until(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option(
+        "--until", help="Only what was published on or before: YYYY, YYYY-MM or YYYY-MM-DD."
+    )(f)
+    return click.option(
+        "--since", help="Only what was published on or after: YYYY, YYYY-MM or YYYY-MM-DD."
+    )(f)
+
+
+def period(since: str | None, until: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """--since and --until as days (YYYY and YYYY-MM taken whole); a usage error (exit 2)
+    when --since is after --until."""
+    first, last = parse_period(since, end=False), parse_period(until, end=True)
+    if first and last and first > last:
+        raise click.UsageError(f"--since {since} is after --until {until}; swap them")
+    return first, last
+
+
+def out(text: str = "", err: bool = False) -> None:
+    """Print a line with no escape sequence or control character in it (tab and newline
+    kept): document text, titles and names never act on the terminal."""
+    click.echo(printable(text), err=err)
+
+
+def say(text: str) -> None:
+    """Print one line of a record: its indent kept, the rest printable and on one line."""
+    body = text.lstrip(" ")
+    out(" " * (len(text) - len(body)) + flat(body).strip())
+
+
 def clean_errors(f: Callable[..., Any]) -> Callable[..., Any]:
     """Our errors become one line on stderr and exit status 1, never a traceback."""
 
@@ -60,7 +113,7 @@ def clean_errors(f: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return f(*args, **kwargs)
         except NkwatchError as exc:
-            click.echo(f"nkwatch: {exc}", err=True)
+            out(f"nkwatch: {exc}", err=True)
             sys.exit(1)
         except BrokenPipeError:
             sys.stderr.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -13,9 +12,12 @@ from nkwatch.cli.options import (
     clean_errors,
     db_option,
     existing_store,
+    format_option,
     index_option,
+    out,
     outlets_option,
-    parse_period,
+    period,
+    say,
 )
 
 
@@ -36,9 +38,7 @@ from nkwatch.cli.options import (
 @click.option("--by-story", is_flag=True, help="One hit per story, with its version count.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True
-)
+@format_option
 @click.option("--facets", is_flag=True, help="Also print counts by outlet, year, entity and grade.")
 @index_option
 @outlets_option
@@ -67,9 +67,7 @@ def search(
     from nkwatch.ratings import Ratings
     from nkwatch.search import snippet_html
 
-    first, last = parse_period(since, end=False), parse_period(until, end=True)
-    if first and last and first > last:
-        raise click.BadParameter(f"--since {since} is after --until {until}")
+    first, last = period(since, until)
     store = existing_store(db)
     find = open_finder(store, index_path(db, index), Ratings.load(outlets))
     result = find(
@@ -85,8 +83,44 @@ def search(
         limit=limit,
         offset=offset,
     )
+    if fmt == "csv":
+        from nkwatch.cli.table import Column, csv_lines
+
+        columns = [
+            Column(k, k)
+            for k in (
+                "id",
+                "published",
+                "grade",
+                "title",
+                "outlet",
+                "story",
+                "versions",
+                "score",
+                "snippet",
+            )
+        ]
+        rows = [
+            {
+                "id": hit.id,
+                "published": hit.published.isoformat() if hit.published else None,
+                "grade": hit.grade,
+                "title": hit.title,
+                "outlet": hit.outlet,
+                "story": hit.story,
+                "versions": hit.versions,
+                "score": round(hit.score, 4),
+                "snippet": " ".join("".join(t for t, _ in hit.snippet).split()),
+            }
+            for hit in result.hits
+        ]
+        for line in csv_lines(columns, rows):
+            out(line)
+        return
     for hit in result.hits:
         if fmt == "jsonl":
+            from nkwatch.cli.table import jsonl_line
+
             record = {
                 "id": hit.id,
                 "source": hit.source,
@@ -100,25 +134,25 @@ def search(
                 "score": round(hit.score, 4),
                 "snippet": snippet_html(hit.snippet),
             }
-            click.echo(json.dumps(record, ensure_ascii=False))
+            out(jsonl_line(record))
         else:
             snippet = "".join(f"«{t}»" if marked else t for t, marked in hit.snippet)
-            click.echo(
+            say(
                 f"{hit.id}  {hit.published or '----------'}  {hit.grade or '--'}"
                 f"  {(hit.title or '(untitled)')[:60]}  [{hit.outlet or '-'}]"
                 + (f"  {hit.versions} versions" if by_story and hit.versions > 1 else "")
             )
-            click.echo(f"    {' '.join(snippet.split())[:160]}")
+            say(f"    {' '.join(snippet.split())[:160]}")
     if fmt == "table":
         shown = f"{offset + 1}-{offset + len(result.hits)} of " if result.hits else ""
         unit = "stories" if by_story else "posts"
         some = " (no post has every word: posts with some of them)" if result.match == "any" else ""
-        click.echo(f"{shown}{result.total} {unit}{some}", err=True)
+        out(f"{shown}{result.total} {unit}{some}", err=True)
         if facets:
             for name in ("outlets", "years", "entities", "grades"):
                 counts = getattr(result.facets, name)
                 if counts:
-                    click.echo(
+                    out(
                         f"  {name}: " + "; ".join(f"{c.label} {c.count}" for c in counts[:10]),
                         err=True,
                     )
@@ -138,4 +172,4 @@ def reindex(index: str | None, outlets: Path | None, db: str) -> None:
     store = existing_store(db)
     path = index_path(db, index)
     posts = rebuild(SearchIndex.open(path), store, Ratings.load(outlets))
-    click.echo(f"{posts} posts indexed in {path}")
+    out(f"{posts} posts indexed in {path}")

@@ -9,13 +9,23 @@ story_text, link}).
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from nkwatch.errors import InputError, UnreadableInput
 from nkwatch.model import Document
-from nkwatch.read.common import FileInfo, ReadFailure, Reading, normalise_newlines
+from nkwatch.pkgdata import read_lines
+from nkwatch.read.common import (
+    FileInfo,
+    ReadFailure,
+    Reading,
+    Skipped,
+    cleaned,
+    normalise_newlines,
+)
 from nkwatch.read.feed import read_feed
 from nkwatch.read.html import html_to_text, read_html
 from nkwatch.read.items import read_json, read_jsonl
@@ -24,14 +34,19 @@ from nkwatch.read.pdf import read_pdf
 
 __all__ = [
     "MAX_BYTES",
+    "FileReading",
     "ReadFailure",
+    "Selection",
+    "Skipped",
     "decode",
     "html_to_text",
     "iter_files",
     "normalise_newlines",
     "read_file",
     "read_items",
+    "read_file_items",
     "read_paths",
+    "select_files",
     "sniff",
 ]
 
@@ -42,16 +57,51 @@ FEED_SUFFIXES = {".rss", ".atom", ".xml"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 
 
-def iter_files(paths: list[Path]) -> Iterator[Path]:
-    """Files named, and files under folders named (recursively, hidden ones skipped)."""
+@dataclass(frozen=True)
+class Selection:
+    """The files to read, and those left out (by --exclude or by the default list)."""
+
+    files: tuple[Path, ...]
+    left_out: tuple[Path, ...]
+
+
+def excluded(path: Path, root: Path | None, patterns: Sequence[str]) -> bool:
+    """Whether a file matches a pattern: by its name, its path under the folder named, or
+    its whole path; case-blind."""
+    forms = {path.name.casefold(), path.as_posix().casefold()}
+    if root is not None:
+        forms.add(path.relative_to(root).as_posix().casefold())
+    return any(fnmatch.fnmatchcase(f, p.casefold()) for p in patterns for f in forms)
+
+
+def select_files(
+    paths: Sequence[Path], exclude: Sequence[str] = (), defaults: bool = True
+) -> Selection:
+    """The files named, and the files under the folders named (recursively, in name order),
+    less those matching `exclude`. Under a folder, hidden files and those of the default
+    list (data/ingest_excludes.txt: READMEs, licences, images, archives...) are left out
+    too, unless `defaults` is off; a file named on its own is read whatever its name."""
+    usual = read_lines("ingest_excludes.txt") if defaults else []
+    chosen: list[Path] = []
+    left: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                rel = child.relative_to(path).parts
-                if child.is_file() and not any(p.startswith(".") for p in rel):
-                    yield child
-        else:
-            yield path
+        if not path.is_dir():
+            (left if excluded(path, None, exclude) else chosen).append(path)
+            continue
+        for child in sorted(path.rglob("*")):
+            if not child.is_file():
+                continue
+            rel = child.relative_to(path).parts
+            if any(p.startswith(".") for p in rel) or excluded(child, path, [*usual, *exclude]):
+                left.append(child)
+            else:
+                chosen.append(child)
+    return Selection(tuple(chosen), tuple(left))
+
+
+def iter_files(paths: list[Path], exclude: Sequence[str] = ()) -> Iterator[Path]:
+    """The files `select_files` chooses, in order."""
+    yield from select_files(paths, exclude).files
 
 
 def decode(raw: bytes, source: str) -> str:
@@ -78,9 +128,29 @@ def decode(raw: bytes, source: str) -> str:
     return str(best)
 
 
-def read_items(path: Path, max_bytes: int = MAX_BYTES) -> Reading:
+@dataclass(frozen=True)
+class FileReading:
+    """What one file held: its documents and unusable items in file order, and how many
+    items were left out on purpose (items with no text)."""
+
+    items: tuple[Document | ReadFailure, ...]
+    skipped: int = 0
+
+
+def read_items(path: Path, max_bytes: int = MAX_BYTES) -> list[Document | ReadFailure]:
     """One file -> its documents, and a failure for each item in it that could not be used
     (in file order). Raises InputError when the file as a whole is unusable."""
+    return list(read_file_items(path, max_bytes).items)
+
+
+def read_file_items(path: Path, max_bytes: int = MAX_BYTES) -> FileReading:
+    """One file -> a FileReading. Raises InputError when the file as a whole is unusable."""
+    reading = raw_reading(path, max_bytes)
+    kept = tuple(cleaned(i) for i in reading if not isinstance(i, Skipped))
+    return FileReading(kept, len(reading) - len(kept))  # type: ignore[arg-type]
+
+
+def raw_reading(path: Path, max_bytes: int) -> Reading:
     source = str(path)
     try:
         stat = path.stat()
@@ -145,14 +215,21 @@ READERS: dict[str, Callable[[str, FileInfo], Reading]] = {
 }
 
 
-def read_paths(paths: list[Path], max_bytes: int = MAX_BYTES) -> Iterator[Document | ReadFailure]:
+def read_paths(
+    paths: list[Path], max_bytes: int = MAX_BYTES, exclude: Sequence[str] = ()
+) -> Iterator[Document | ReadFailure]:
     """Every document under the paths, in order; failures (of files, or of items in them)
     are yielded, never raised."""
-    for path in iter_files(paths):
-        if not path.exists():
-            yield ReadFailure(str(path), "no such file or folder; check the path")
-            continue
-        try:
-            yield from read_items(path, max_bytes)
-        except InputError as exc:
-            yield ReadFailure(str(path), str(exc).removeprefix(f"{path}: "))
+    for path in iter_files(paths, exclude):
+        yield from read_one(path, max_bytes).items
+
+
+def read_one(path: Path, max_bytes: int = MAX_BYTES) -> FileReading:
+    """A FileReading of one file; a file that cannot be used is one failure, never raised."""
+    if not path.exists():
+        return FileReading((ReadFailure(str(path), "no such file or folder; check the path"),))
+    try:
+        return read_file_items(path, max_bytes)
+    except InputError as exc:
+        reason = str(exc).removeprefix(f"{path}: ")
+        return FileReading((cleaned(ReadFailure(str(path), reason)),))  # type: ignore[arg-type]

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
 
 from nkwatch.model import Document
+from nkwatch.printable import printable
 
 
 @dataclass(frozen=True)
 class ReadFailure:
     """A file (or one item in it) that could not be read, and why."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An item of a file left out on purpose (a KCNA item with no text: a photo page)."""
 
     source: str
     reason: str
@@ -26,7 +36,7 @@ class FileInfo:
     modified: dt.date  # the file's modification day: no page can be published after it
 
 
-Reading = list[Document | ReadFailure]
+Reading = list[Document | ReadFailure | Skipped]
 
 
 def normalise_newlines(text: str) -> str:
@@ -50,3 +60,21 @@ def plausible_date(date: dt.date | None, file: FileInfo) -> dt.date | None:
         return None
     latest = min(file.modified, dt.datetime.now(dt.UTC).date()) + dt.timedelta(days=1)
     return date if date <= latest else None
+
+
+def cleaned(item: Document | ReadFailure | Skipped) -> Document | ReadFailure | Skipped:
+    """The item with terminal escape sequences and control characters removed from every
+    text it carries, so that nothing stored can act on a terminal that shows it."""
+    if not isinstance(item, Document):
+        return dataclasses.replace(
+            item, source=printable(item.source), reason=printable(item.reason)
+        )
+    return dataclasses.replace(
+        item,
+        source=printable(item.source),
+        text=printable(item.text),
+        title=printable(item.title) if item.title is not None else None,
+        authors=tuple(printable(a) for a in item.authors),
+        outlet=printable(item.outlet) if item.outlet is not None else None,
+        url=printable(item.url) if item.url is not None else None,
+    )

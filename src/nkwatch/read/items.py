@@ -12,7 +12,14 @@ from dataclasses import dataclass
 from nkwatch.dates import from_epoch_ms, parse_loose_date
 from nkwatch.errors import MalformedInput
 from nkwatch.model import Document
-from nkwatch.read.common import FileInfo, ReadFailure, Reading, normalise_newlines, split_authors
+from nkwatch.read.common import (
+    FileInfo,
+    ReadFailure,
+    Reading,
+    Skipped,
+    normalise_newlines,
+    split_authors,
+)
 
 
 class WrongType(ValueError):
@@ -36,7 +43,7 @@ def read_json(text: str, file: FileInfo) -> Reading:
 
 
 def read_jsonl(text: str, file: FileInfo) -> Reading:
-    found: list[Document | ReadFailure | None] = []
+    found: list[Document | ReadFailure | Skipped] = []
     for i, line in enumerate(text.splitlines()):
         if not line.strip():
             continue
@@ -50,20 +57,22 @@ def read_jsonl(text: str, file: FileInfo) -> Reading:
     return checked(found, file, "no line holds an object with 'text'")
 
 
-def checked(found: list[Document | ReadFailure | None], file: FileInfo, empty: str) -> Reading:
+def checked(found: list[Document | ReadFailure | Skipped], file: FileInfo, empty: str) -> Reading:
     """The items read; MalformedInput when there is neither a document nor a failure."""
-    reading = [r for r in found if r is not None]
-    if not reading:
+    if all(isinstance(r, Skipped) for r in found):
         raise MalformedInput(f"{file.source}: {empty}")
-    return reading
+    return list(found)
 
 
-def read_item(item: object, file: FileInfo, index: int, name: str) -> Document | ReadFailure | None:
-    """One item -> a Document, a failure naming the item, or None when it has no text."""
+def read_item(
+    item: object, file: FileInfo, index: int, name: str
+) -> Document | ReadFailure | Skipped:
+    """One item -> a Document, a failure naming the item, or Skipped when it has no text."""
     try:
-        return json_item(item, file, index)
+        found = json_item(item, file, index)
     except WrongType as exc:
         return ReadFailure(file.source, f"{name}: {exc}; the rest of the file is read")
+    return found if found is not None else Skipped(file.source, f"{name} has no text")
 
 
 @dataclass(frozen=True)

@@ -75,25 +75,15 @@ class Reads:
         self,
         since: dt.date | None = None,
         until: dt.date | None = None,
-        outlet: str | None = None,
+        outlet: str | Sequence[str] | None = None,
         limit: int | None = None,
         offset: int = 0,
     ) -> list[PostRow]:
-        """Posts newest first; `outlet` matches any part of an origin's or publisher's name."""
-        p, d, o = t.posts, t.documents, t.origins
+        """Posts newest first. `outlet` is a name, or all the names of one outlet: a post
+        matches when an origin's or its publisher's name contains the first, or is any."""
+        p, d = t.posts, t.documents
         q = sa.select(p.c.id).join(d, d.c.id == p.c.document_id)
-        if since:
-            q = q.where(p.c.published >= since.isoformat())
-        if until:
-            q = q.where(p.c.published <= until.isoformat())
-        if outlet:
-            like = f"%{outlet}%"
-            q = q.where(
-                sa.or_(
-                    sa.exists().where(o.c.post_id == p.c.id, o.c.name.ilike(like)),
-                    d.c.outlet.ilike(like),
-                )
-            )
+        q = q.where(*post_filters(since, until, outlet))
         q = q.order_by(NULLS_LAST(p.c.published.desc()), p.c.id).offset(offset)
         if limit:
             q = q.limit(limit)
@@ -252,26 +242,38 @@ class Reads:
     # -- entities -----------------------------------------------------------------------
 
     def entities(
-        self, etype: str | None = None, limit: int | None = None, offset: int = 0
+        self,
+        etype: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        outlet: str | Sequence[str] | None = None,
+        by_stories: bool = False,
     ) -> list[EntitySummary]:
-        """Entities with mentions, the most mentioned (by posts) first."""
+        """Entities with mentions, the most mentioned (by posts, or by stories) first,
+        counted over the posts published in since/until by the outlet (see `posts`)."""
         e, m, s = t.entities, t.mentions, t.story_members
         posts = sa.func.count(sa.distinct(m.c.post_id))
+        stories = sa.func.count(sa.distinct(s.c.story_id))
+        first = [stories.desc(), posts.desc()] if by_stories else [posts.desc()]
         q = (
-            sa.select(
-                e.c.id,
-                e.c.type,
-                e.c.name,
-                sa.func.count(),
-                posts,
-                sa.func.count(sa.distinct(s.c.story_id)),
-            )
+            sa.select(e.c.id, e.c.type, e.c.name, sa.func.count(), posts, stories)
             .join(m, m.c.entity_id == e.c.id)
             .join(s, s.c.post_id == m.c.post_id, isouter=True)
             .group_by(e.c.id, e.c.type, e.c.name)
-            .order_by(posts.desc(), sa.func.count().desc(), e.c.name, e.c.id)
+            .order_by(*first, sa.func.count().desc(), e.c.name, e.c.id)
             .offset(offset)
         )
+        if since or until or outlet:
+            p, d = t.posts, t.documents
+            chosen = (
+                sa.select(p.c.id)
+                .join(d, d.c.id == p.c.document_id)
+                .where(*post_filters(since, until, outlet))
+            )
+            q = q.where(m.c.post_id.in_(chosen))
         if etype:
             q = q.where(e.c.type == etype)
         if limit:
@@ -431,3 +433,31 @@ class Reads:
             for x in part:
                 entity = Entity(x.id, x.name, x.type, names.get(x.id, ()), json.loads(info[x.id]))
                 yield entity, x.mentions, x.posts, x.stories
+
+
+def post_filters(
+    since: dt.date | None, until: dt.date | None, outlet: str | Sequence[str] | None
+) -> list[sa.ColumnElement[bool]]:
+    """Conditions on posts (joined to their documents): published in since/until, and by an
+    outlet whose name contains the first of `outlet` or is any of them."""
+    p, d, o = t.posts, t.documents, t.origins
+    where: list[sa.ColumnElement[bool]] = []
+    if since:
+        where.append(p.c.published >= since.isoformat())
+    if until:
+        where.append(p.c.published <= until.isoformat())
+    names = [outlet] if isinstance(outlet, str) else list(outlet or ())
+    if names:
+        like = f"%{names[0]}%"
+        exact = sorted({n.casefold() for n in names})
+        where.append(
+            sa.or_(
+                sa.exists().where(
+                    o.c.post_id == p.c.id,
+                    sa.or_(o.c.name.ilike(like), sa.func.lower(o.c.name).in_(exact)),
+                ),
+                d.c.outlet.ilike(like),
+                sa.func.lower(d.c.outlet).in_(exact),
+            )
+        )
+    return where

@@ -48,6 +48,19 @@ class StoryReads(Reads):
                     return str(found)
         raise NotFound(f"no story or post {ref!r}; list stories with 'nkwatch stories'")
 
+    def story_titles(self) -> list[tuple[str, str]]:
+        """(story id, title) for every titled version of every story: for look-up by title."""
+        m, p = t.story_members, t.posts
+        q = (
+            sa.select(m.c.story_id, p.c.title)
+            .join(p, p.c.id == m.c.post_id)
+            .where(p.c.title.is_not(None))
+            .distinct()
+            .order_by(m.c.story_id, p.c.title)
+        )
+        with self.read() as c:
+            return [(r[0], r[1]) for r in c.execute(q)]
+
     def story_ids(self, limit: int | None = None, min_versions: int = 1) -> list[str]:
         """Ids of stories with at least `min_versions` versions, the newest story first."""
         s, p = t.story_members, t.posts
