@@ -291,10 +291,11 @@ def test_a_listing_teaser_under_the_post_headline_joins_it() -> None:
     assert (
         listing_teaser(Pair.of(fp(WIRE, title=title), fp(unrelated, title=title)), DEFAULT) is None
     )
-    weeks_apart = Pair.of(
-        fp(WIRE, title=title), fp(teaser, DAY + dt.timedelta(days=30), title=title)
-    )
-    assert listing_teaser(weeks_apart, DEFAULT) is None
+    same_day = Pair.of(fp(WIRE, title=title), fp(teaser, DAY, title=title))
+    assert listing_teaser(same_day, DEFAULT) is not None
+    # a series of short items under one headline runs from day to day: the next is another
+    next_day = Pair.of(fp(WIRE, title=title), fp(teaser, DAY + dt.timedelta(days=1), title=title))
+    assert listing_teaser(next_day, DEFAULT) is None
 
 
 def test_the_stage_finds_a_mobile_copy_by_its_address() -> None:

@@ -420,8 +420,9 @@ def same_address(p: Pair, th: Thresholds) -> Match | None:
 
 def listing_teaser(p: Pair, th: Thresholds) -> Match | None:
     """A listing's entry for a post: the post's own headline over a short teaser that repeats
-    its names and figures, published within days of it (or undated)."""
-    if p.far(th) or not (p.a.title and p.a.title == p.b.title):
+    its names and figures, dated the same day (or undated): a series of short items under
+    one headline ('Press Statement of ...') runs from day to day."""
+    if p.days or not (p.a.title and p.a.title == p.b.title):
         return None
     if p.small > th.teaser_max_shingles:
         return None
