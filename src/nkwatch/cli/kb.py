@@ -21,6 +21,7 @@ from nkwatch.cli.options import (
     limit_option,
     out,
     outlets_option,
+    output_format,
     period,
     say,
     since_until,
@@ -162,13 +163,8 @@ def ingest(
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["jsonl", "table", "csv"]),
-    default="jsonl",
-    show_default=True,
-    help="jsonl: the extraction contract (docs/contract.md); table and csv: one row per post.",
+@output_format(
+    "jsonl", "jsonl: the extraction contract (docs/contract.md); table and csv: one row per post."
 )
 @click.option(
     "--max-bytes", type=click.IntRange(min=1), help="Skip files larger than this (default 50 MB)."
@@ -392,13 +388,8 @@ def entities(
 
 @main.command()
 @click.argument("name")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "jsonl", "csv"]),
-    default="table",
-    show_default=True,
-    help="jsonl and csv: one row per mention, with its post, date, outlet, grade and snippet.",
+@output_format(
+    help="jsonl and csv: one row per mention, with its post, date, outlet, grade and snippet."
 )
 @limit_option(20, "posts listed (table)")
 @db_option

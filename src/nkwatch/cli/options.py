@@ -53,15 +53,21 @@ def index_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
-def format_option(f: Callable[..., Any]) -> Callable[..., Any]:
+def output_format(
+    default: str = "table", help: str = "A table fitted to the terminal, JSON Lines, or CSV."
+) -> Callable[[Callable[..., Any]], Any]:
+    """--format table|jsonl|csv, as every listing command takes it."""
     return click.option(
         "--format",
         "fmt",
         type=click.Choice(["table", "jsonl", "csv"]),
-        default="table",
+        default=default,
         show_default=True,
-        help="A table fitted to the terminal, JSON Lines, or CSV.",
-    )(f)
+        help=help,
+    )
+
+
+format_option = output_format()
 
 
 def limit_option(default: int | None, what: str) -> Callable[[Callable[..., Any]], Any]:

@@ -1,0 +1,94 @@
+"""The dedupe stage: where each new post goes, given the posts stored before it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Protocol
+
+from nkwatch.dedupe.prints import Fingerprint
+from nkwatch.dedupe.rules import judge
+from nkwatch.dedupe.thresholds import DEFAULT, Thresholds
+from nkwatch.model import LinkKind, Post, StoryDecision, StoryLink, digest
+from nkwatch.names import Keys
+
+MAX_CANDIDATES = 50  # the most promising matches per new post, by shared bands
+BAND_CAP = 50  # posts kept under one band key: more share only boilerplate or one story
+FINGERPRINTS_KEPT = 2_000  # a batch's posts are the likeliest matches of the next
+
+
+def story_id_of(first_post_id: str) -> str:
+    """A story is named after its smallest post id, so its id does not depend on ingest order."""
+    return "st-" + digest("story", first_post_id)[:12]
+
+
+class Candidates(Protocol):
+    """What the stage asks of the store (a write transaction's `Batch`)."""
+
+    def twin_of(self, exact: str) -> str | None: ...
+    def band_candidates(self, keys: Sequence[int], limit: int) -> list[str]: ...
+    def crowded_bands(self, keys: Sequence[int], cap: int) -> set[int]: ...
+    def post_prints(
+        self, post_ids: Sequence[str]
+    ) -> dict[str, tuple[str, str | None, str | None]]: ...
+    def stories_of(self, post_ids: Sequence[str]) -> dict[str, str]: ...
+    def first_posts(self, story_ids: Sequence[str]) -> list[str]: ...
+
+
+class StoryAssigner:
+    """The dedupe stage: where each new post goes, given the posts stored before it."""
+
+    def __init__(self, thresholds: Thresholds = DEFAULT, kept: int = FINGERPRINTS_KEPT):
+        self.thresholds = thresholds
+        self.keys = Keys()
+        self._kept = kept
+        self._prints: OrderedDict[str, Fingerprint] = OrderedDict()
+
+    def fingerprint(self, post: Post, address: str | None = None) -> Fingerprint:
+        return Fingerprint(post.text, post.published, post.title, self.keys, address)
+
+    def decide(self, store: Candidates, post: Post, address: str | None = None) -> StoryDecision:
+        """Where `post` goes; `address` is its page's, when the page holds only this post."""
+        fp = self.fingerprint(post, address)
+        links: list[StoryLink] = []
+        keys: tuple[int, ...] = ()
+        twin = store.twin_of(fp.exact)
+        if twin is not None:  # exact copies join by hash and add nothing to the index
+            links.append(StoryLink(twin, post.id, LinkKind.SAME_TEXT, 1.0, "the same text"))
+        else:
+            every = fp.band_keys
+            band = fp.address_band
+            peers = set(store.band_candidates([band], MAX_CANDIDATES)) if band else set()
+            others = dict.fromkeys([*store.band_candidates(every, MAX_CANDIDATES), *sorted(peers)])
+            for other in others:
+                match = judge(self._print_of(store, other), fp, self.thresholds, other in peers)
+                if match:
+                    links.append(StoryLink(other, post.id, match.kind, match.score, match.reason))
+            # A band key shared by BAND_CAP posts already says nothing new: it is not filed
+            # again, so every look-up stays bounded however large the store grows.
+            crowded = store.crowded_bands(every, BAND_CAP)
+            keys = tuple(k for k in every if k not in crowded)
+        self._remember(post.id, fp)
+        joined = sorted(set(store.stories_of([x.old for x in links]).values()))
+        story = story_id_of(min([post.id, *store.first_posts(joined)]))
+        return StoryDecision(
+            post.id, fp.exact, keys, story, tuple(links), tuple(s for s in joined if s != story)
+        )
+
+    def _print_of(self, store: Candidates, post_id: str) -> Fingerprint:
+        fp = self._prints.get(post_id)
+        if fp is None:
+            text, published, title = store.post_prints([post_id])[post_id]
+            fp = Fingerprint(
+                text, dt.date.fromisoformat(published) if published else None, title, self.keys
+            )
+            self._remember(post_id, fp)
+        else:
+            self._prints.move_to_end(post_id)
+        return fp
+
+    def _remember(self, post_id: str, fp: Fingerprint) -> None:
+        self._prints[post_id] = fp
+        if len(self._prints) > self._kept:
+            self._prints.popitem(last=False)
