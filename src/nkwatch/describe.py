@@ -219,6 +219,24 @@ def wire_credit(text: str) -> list[Found]:
     return out
 
 
+def headline_credit(text: str) -> list[Found]:
+    """A relay's headline that names the story's outlet first: 'Reuters: The coal loophole',
+    or last: 'China opposes new sanctions -- Reuters'."""
+    out = []
+    lines = [m for m in re.finditer(r"(?m)^[^\n]+$", text) if m.group().strip()][:HEADLINE_LINES]
+    for m in lines:
+        line = m.group().strip()
+        first = re.match(r"([A-Z][\w .&'-]{1,30}):\s+\S.{10,}$", line)
+        last = re.match(r".{10,}?\s+(?:--|—|–|-)\s+([A-Z][\w .&'-]{1,30})$", line)
+        for found in (first, last):
+            if found and (outlet := known_outlet(found[1])):
+                out.append(Found(m.start(), origins=(Origin(outlet),)))
+    return out
+
+
+HEADLINE_LINES = 3  # where a relay puts the story's headline
+
+
 def reported_to(text: str) -> list[Found]:
     """'told Daily NK', 'Daily NK has learned', 'seen by NK News': the outlet's own reporting."""
     out = []
@@ -368,6 +386,7 @@ RULES: tuple[Rule, ...] = (
     author_under_title,
     header_citation,
     wire_credit,
+    headline_credit,
     reported_to,
     brief_source,
 )
