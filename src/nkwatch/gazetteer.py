@@ -90,6 +90,10 @@ class Gazetteer:
         return automaton
 
     @cached_property
+    def facilities(self) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries.values() if e.type == "facility")
+
+    @cached_property
     def name_edges(self) -> tuple[frozenset[str], frozenset[str]]:
         """Keys of the first and the last words of the names of two words or more."""
         firsts, lasts = set(), set()
@@ -111,9 +115,7 @@ class Gazetteer:
     def facility_by_lead(self, lead: str, modifier: str = "") -> Entry | None:
         """The known facility whose name starts with `lead` and says `modifier` ("Songjin", "steel")."""
         lead_key, modifier_key = self.keys.key_of(lead), self.keys.key_of(modifier)
-        for entry in self.entries.values():
-            if entry.type != "facility":
-                continue
+        for entry in self.facilities:
             sector = self.keys.key_of(entry.info.get("sector", ""))
             for alias in (entry.name, *entry.aliases):
                 k = self.keys.key_of(alias)

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from nkwatch.gazetteer import Gazetteer
 
 SEAM = re.compile(r"(?<=[a-z])(?=[A-Z])")
-RUN = re.compile(r"[A-Za-z]+")
+LEFT_PART = re.compile(r"[A-Z]?[a-z]+$")
+RIGHT_PART = re.compile(r"[A-Z][a-z]*")
+NAME_WORD = re.compile(r"(?<=[ a-z])[A-Z][a-z]{3,}\b")
 WORDS_BEFORE = re.compile(r"(?:[A-Za-z]+[ ]){1,3}$")
 
 
@@ -42,20 +44,24 @@ def deglue(text: str, gazetteer: Gazetteer) -> Seamed | None:
     fold = gazetteer.keys.fold
     firsts, lasts = gazetteer.name_edges
     cuts: list[int] = []
-    for run in RUN.finditer(text):
-        word = run.group()
-        seams = [m.start() for m in SEAM.finditer(word)]
-        bounds = [0, *seams, len(word)]
-        for k, cut in enumerate(seams):
-            left, right = word[bounds[k] : cut], word[cut : bounds[k + 2]]
-            if fold(right) in firsts or (left[:1].isupper() and fold(left) in lasts):
-                cuts.append(run.start() + cut)
-        piece_start = run.start() + (seams[-1] if seams else 0)
-        piece = text[piece_start : run.end()]
-        if piece[:1].isupper() and piece[1:].islower() and len(piece) >= 4:
-            cut = glued_tail(text, piece_start, piece, gazetteer, lasts)
+    name_starts: list[int] = []  # where a known name begins after a seam
+    for seam in SEAM.finditer(text):
+        at = seam.start()
+        left = LEFT_PART.search(text, max(0, at - 40), at)
+        right = RIGHT_PART.match(text, at)
+        if left is None or right is None:
+            continue
+        if fold(right.group()) in firsts:
+            cuts.append(at)
+            name_starts.append(at)
+        elif left.group()[:1].isupper() and fold(left.group()) in lasts:
+            cuts.append(at)
+    for start in name_starts:  # a lower-case word glued to the end of that name ("Un|on")
+        for piece in NAME_WORD.finditer(text, start, min(len(text), start + 60)):
+            cut = glued_tail(text, piece.start(), piece.group(), gazetteer, lasts)
             if cut:
-                cuts.append(piece_start + cut)
+                cuts.append(piece.start() + cut)
+                break
     if not cuts:
         return None
     out, inserted, last = [], [], 0

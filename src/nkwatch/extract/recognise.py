@@ -239,6 +239,10 @@ class Recogniser:
         end_of = part[-1][1] + len(part[-1][0])
         if body := ministry_of(" ".join(words)):
             return [Candidate(start, end_of, "organization", body, "pattern")]
+        if len(words) == 1:  # one word: a district name, an outlet by context, or nothing
+            if ADMIN_WORD.match(words[0]):
+                return [Candidate(start, end_of, "place", words[0], "pattern")]
+            return self.person_or_outlet(text, part, title)
         if shared := self.shared_plural(text, part):
             return shared
         if pieces := self.split_pair(part):
