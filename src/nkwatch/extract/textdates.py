@@ -54,6 +54,25 @@ DATELINE = re.compile(
     r"\s*(?:,\s*\d{4}\s*)?\([^)\n]{2,40}\)",
     re.M,
 )
+# The word before a month that says which one it is ("last May", "since August").
+LEAD = re.compile(
+    r"\b(back in|in|since|last|next|this|early|late|mid-?|from|until|till|by|through|during|"
+    r"before|after|of|between|and|or|to|on)\s*$"
+)
+DIGIT = re.compile(r"\d")
+MONTH_WORD = re.compile(rf"{MONTH_NAME}(?![a-z])")
+MONTH_PATTERNS = frozenset(
+    {
+        "month-day-year",
+        "day-month-year",
+        "month-year",
+        "month-range",
+        "month-day",
+        "day-month",
+        "month",
+    }
+)
+RELATIVE_WORD = re.compile(r"year|month|yesterday|spring|summer|autumn|fall|winter", re.I)
 WHOLE_DATES = ("iso", "month-day-year", "day-month-year", "month-year")
 BYLINE_DATE = re.compile(
     rf"^\s*{MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\s*(?:,\s*|\s+|\s*\|\s*)(?:by|By|BY|\|)"
@@ -152,7 +171,8 @@ def year_for(month: int, day: int, m: re.Match[str], ctx: Context) -> int | None
         return pub.year + 1
     if "this" in rel:
         return pub.year
-    lead = (groups.get("lead") or "").lower().strip()
+    found = LEAD.search(ctx.text, max(0, ctx.start - 10), ctx.start)
+    lead = found[1].lower() if found else ""
     ahead = (month, day) > (pub.month, pub.day)
     if lead in {"last", "since", "back in"}:
         return pub.year - 1 if ahead else pub.year
@@ -198,7 +218,7 @@ def read_month_day(m: re.Match[str], ctx: Context) -> Found | None:
 
 def read_month(m: re.Match[str], ctx: Context) -> Found | None:
     month = month_number(m["month"]) or 0
-    if m["month"] == "May" and not m["lead"]:
+    if m["month"] == "May" and not LEAD.search(ctx.text, max(0, ctx.start - 10), ctx.start):
         return None  # the verb as often as the month
     year = year_for(month, 0, m, ctx) if 1 <= month <= 12 else None
     return Found(dt.date(year, month, 1), "month") if year else None
@@ -253,7 +273,6 @@ class DateFinder:
         self.future, self.past = cues["future"], cues["past"]
         self.not_year = cues["not_year"]
         heads = "|".join(re.escape(r["head"]) for r in read_table("heads.tsv"))
-        lead = r"(?P<lead>(?:back in|in|since|last|next|this|early|late|mid-?|from|until|till|by|through|during|before|after|of|between|and|or|to|by|on)\s+)?"
         named = rf"(?!\s+(?:{heads})\b)"  # 'the December 7 Factory' names a place
         self.patterns = [
             Pattern("juche-stamp", JUCHE_STAMP, read_juche_stamp, claims=True),
@@ -294,7 +313,7 @@ class DateFinder:
                 re.compile(rf"(?<![\w.])(?:the\s+)?{D}\s+(?:of\s+)?{M}\b{REL_YEAR}"),
                 read_month_day,
             ),
-            Pattern("month", re.compile(rf"\b{lead}{M}(?!\.?\s*\d)\b{REL_YEAR}"), read_month),
+            Pattern("month", re.compile(rf"\b{M}(?!\.?\s*\d)\b{REL_YEAR}"), read_month),
             Pattern(
                 "nth",
                 re.compile(
@@ -313,9 +332,15 @@ class DateFinder:
             ),
         ]
         self.full = [p for p in self.patterns if p.name in WHOLE_DATES]
-        self.relative = []
-        for row in read_table("date_words.tsv"):
-            self.relative.append((row["unit"], row["offset"], re.compile(row["pattern"], re.I)))
+        rows = read_table("date_words.tsv")
+        self.relative = [(r["unit"], r["offset"]) for r in rows]
+        self.relative_any = re.compile(
+            "|".join(
+                f"(?P<r{n}>{r['pattern'].replace('(?P<n>', f'(?P<n{n}>')})"
+                for n, r in enumerate(rows)
+            ),
+            re.I,
+        )
 
     def find(
         self,
@@ -329,10 +354,11 @@ class DateFinder:
         a headline's date is the body's."""
         taken = [*skip, *self.date_lines(text, title)]
         found: list[DateMention] = []
+        months = [h.span() for h in MONTH_WORD.finditer(text)]
         for pattern in self.patterns:
-            for m in pattern.regex.finditer(text):
+            for m in self.matches(pattern, text, months):
                 start, end = m.span()
-                if pattern.name == "year" and self.not_year.search(text, max(0, start - 14), start):
+                if pattern.name == "year" and self.not_year.search(text, max(0, start - 40), start):
                     continue
                 if overlaps(taken, start, end):
                     continue
@@ -354,27 +380,47 @@ class DateFinder:
         ]
         return tuple(sorted(kept, key=lambda d: d.start))
 
+    def matches(
+        self, pattern: Pattern, text: str, months: list[tuple[int, int]]
+    ) -> Iterable[re.Match[str]]:
+        """A pattern's matches; one that holds a month's name is read only around the
+        month names the text has."""
+        if pattern.name not in MONTH_PATTERNS:
+            yield from pattern.regex.finditer(text)
+            return
+        seen = -1
+        for start, end in months:
+            for m in pattern.regex.finditer(text, max(0, start - 30, seen), end + 40):
+                if seen <= m.start() <= start:  # the match this month name is part of
+                    seen = m.end()
+                    yield m
+
     def relatives(
         self, text: str, published: dt.date, taken: list[tuple[int, int]]
     ) -> list[DateMention]:
         found = []
-        for unit, offset, regex in self.relative:
-            for m in regex.finditer(text):
-                if overlaps(taken, *m.span()):
-                    continue
-                if offset == "-n":
-                    n = m["n"].lower()
-                    steps = -(int(n) if n.isdigit() else NUMBER_WORDS.get(n, 0))
-                else:
-                    steps = int(offset)
-                if unit == "year":
-                    date, precision = dt.date(published.year + steps, 1, 1), "year"
-                elif unit == "month":
-                    date, precision = shift_month(published, steps), "month"
-                else:
-                    date, precision = published + dt.timedelta(days=steps), "day"
-                taken.append(m.span())
-                found.append(DateMention(m[0], date, m.start(), m.end(), precision))
+        matches: dict[int, re.Match[str]] = {}
+        for hit in RELATIVE_WORD.finditer(text):  # read only around the words they all hold
+            for m in self.relative_any.finditer(text, max(0, hit.start() - 20), hit.end() + 8):
+                matches.setdefault(m.start(), m)
+        for m in matches.values():
+            row = int((m.lastgroup or "r0")[1:])
+            unit, offset = self.relative[row]
+            if overlaps(taken, *m.span()):
+                continue
+            if offset == "-n":
+                n = m[f"n{row}"].lower()
+                steps = -(int(n) if n.isdigit() else NUMBER_WORDS.get(n, 0))
+            else:
+                steps = int(offset)
+            if unit == "year":
+                date, precision = dt.date(published.year + steps, 1, 1), "year"
+            elif unit == "month":
+                date, precision = shift_month(published, steps), "month"
+            else:
+                date, precision = published + dt.timedelta(days=steps), "day"
+            taken.append(m.span())
+            found.append(DateMention(m[0], date, m.start(), m.end(), precision))
         return found
 
     def date_lines(self, text: str, title: str | None = None) -> list[tuple[int, int]]:
@@ -389,7 +435,7 @@ class DateFinder:
             stripped = line.strip()
             if stripped and (
                 " ".join(stripped.split()) == heading
-                or (any(c.isdigit() for c in stripped) and self.is_date_line(stripped))
+                or (DIGIT.search(stripped) and self.is_date_line(stripped))
             ):
                 spans.append((offset, offset + len(line)))
             offset += len(line) + 1
