@@ -38,6 +38,8 @@ def test_scores_stay_above_floors(shared: Path) -> None:
     assert figures["origins_f1"] >= FLOORS["origins_f1"]
     assert figures["entity_micro"]["f1"] >= FLOORS["entity_micro_f1"]
     assert figures["entity_micro"]["split"] <= FLOORS["max_split"]
+    assert figures["quantities"]["f1"] >= FLOORS["quantities_f1"]
+    assert figures["dates"]["f1"] >= FLOORS["dates_f1"]
     for etype, floor in FLOORS["per_type_f1"].items():
         assert figures["per_type"][etype]["f1"] >= floor, etype
 

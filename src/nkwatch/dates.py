@@ -19,6 +19,9 @@ _MONTH = (
     r"June?|July?|Aug(?:ust|\.)?|Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|"
     r"Dec(?:ember|\.)?)\.?"
 )
+# A month's name as reporting writes it ('Sept.', 'August'), without its capture group.
+MONTH_NAME = _MONTH.replace("(?P<month>", "(?:")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _WEEKDAY = (
     r"(?:(?P<weekday>(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?),?\s+)?"
 )
@@ -170,19 +173,27 @@ def find_published(text: str, url: str | None = None) -> DateLine | None:
     return None
 
 
-JUCHE_STAMP = re.compile(r"\(\s*Juche\s*(\d{2,3})\s*\.\s*(\d{1,2})\s*\.\s*(\d{1,2})\s*\.?\s*\)")
+JUCHE_STAMP = re.compile(
+    r"[(\[]\s*Juche\s*(\d{2,3})\s*\.\s*(\d{1,2})\s*\.\s*(\d{1,2})\s*\.?\s*[)\]]"
+)
 JUCHE_EPOCH = 1911  # Juche 1 is 1912
 
 
+def juche_year(juche: int) -> int:
+    """The common-era year of a Juche year: Juche 103 is 2014."""
+    return JUCHE_EPOCH + juche
+
+
 def juche_stamp(text: str) -> dt.date | None:
-    """KCNA's own calendar stamp, '(Juche113.4.12.)', which closes each of its items: the
+    """KCNA's own calendar stamp, '(Juche113.4.12.)' or '[Juche113.4.12.]', which closes each
+    of its items: the
     last one in the text, so a quoted earlier item does not date this one."""
     stamps = list(JUCHE_STAMP.finditer(text))
     if not stamps:
         return None
     found = stamps[-1]
     try:
-        return dt.date(JUCHE_EPOCH + int(found[1]), int(found[2]), int(found[3]))
+        return dt.date(juche_year(int(found[1])), int(found[2]), int(found[3]))
     except ValueError:
         return None
 

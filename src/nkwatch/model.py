@@ -156,23 +156,45 @@ class Mention:
 
 @dataclass(frozen=True)
 class Quantity:
-    """A number with a unit found in a post: money, percentage, tonnage, count."""
+    """A number with a unit found in a post: money, percentage, tonnage, capacity, head count.
+
+    `value` is in `unit` ("1.5 million tons" -> 1500000, "t"); a range ("5-10%") keeps its
+    high end in `value_max`; `per` is the denominator ("month", "kg", "USD" for an exchange
+    rate). `kind` is what the figure is about: price, wage, exchange_rate, trade,
+    production, capacity, share, growth, workforce, population or other.
+    """
 
     text: str
-    kind: str  # money | percent | mass | count
+    kind: str
     value: float
     unit: str | None
     start: int
     end: int
     per: str | None = None
+    value_max: float | None = None
 
 
 @dataclass(frozen=True)
 class DateMention:
+    """A date or period named in a post's text, resolved against its publication date.
+
+    `date` is the first day of what the text names; `precision` says how much of it the
+    text gives ("day", "month" or "year"), and `iso` writes it at that precision.
+    """
+
     text: str
     date: dt.date
     start: int
     end: int
+    precision: str = "day"
+
+    @property
+    def iso(self) -> str:
+        if self.precision == "year":
+            return f"{self.date.year:04d}"
+        if self.precision == "month":
+            return f"{self.date.year:04d}-{self.date.month:02d}"
+        return self.date.isoformat()
 
 
 @dataclass(frozen=True)

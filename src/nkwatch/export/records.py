@@ -52,6 +52,7 @@ def post_record(post: Post) -> dict[str, Any]:
                 "text": q.text,
                 "kind": q.kind,
                 "value": q.value,
+                "value_max": q.value_max,
                 "unit": q.unit,
                 "per": q.per,
                 "start": q.start,
@@ -64,7 +65,7 @@ def post_record(post: Post) -> dict[str, Any]:
             for a in post.attributions
         ],
         "dates": [
-            {"text": d.text, "date": d.date.isoformat(), "start": d.start, "end": d.end}
+            {"text": d.text, "date": d.iso, "start": d.start, "end": d.end}
             for d in post.dates
         ],
     }

@@ -25,6 +25,7 @@ class QuantityOut(BaseModel):
     text: str
     kind: str
     value: float
+    value_max: float | None = None
     unit: str | None
     per: str | None
     start: int
