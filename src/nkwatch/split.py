@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from nkwatch.dates import DateLine, find_published, parse_date_line
 from nkwatch.describe import byline_names, is_boilerplate_line, is_byline, is_citation_lead
 from nkwatch.model import Document, Origin, Post
+from nkwatch.pkgdata import compile_lines
 
 PREAMBLE_MAX_WORDS = 40
 UNTITLED_MIN = 2  # dated bylines with no title above them that make a listing
+SIDEBAR_AFTER_WORDS = 50  # a sidebar follows an article; a page that opens with one is a listing
 LABELLED_MIN = 3  # titles over section labels that make an undated listing
 SECTION_LABELS = re.compile(r"[A-Z][\w'’-]*(?:(?:,\s*|\s+&\s+|\s+and\s+|\s+)[A-Z][\w'’-]*){0,5}")
 
@@ -99,6 +101,17 @@ def find_headers(units: list[Unit]) -> list[Header]:
     return [h for h, s in zip(candidates, shapes, strict=True) if s == shape]
 
 
+def without_sidebar(text: str) -> str:
+    """The text up to a trailing block of other items ('More From KCNA', 'Related
+    articles', 'You may also like') that follows at least SIDEBAR_AFTER_WORDS words."""
+    tail = compile_lines("boilerplate_tails.txt")
+    for m in re.finditer(r"(?m)^[^\n]+$", text):
+        line = m.group().strip().strip("*•·").strip()
+        if tail.match(line) and len(text[: m.start()].split()) >= SIDEBAR_AFTER_WORDS:
+            return text[: m.start()].rstrip()
+    return text
+
+
 def untitled_headers(lines: list[Unit]) -> list[Header]:
     """Dated bylines heading teasers line by line, in a page whose paragraphs hide them."""
     headers = [
@@ -133,7 +146,7 @@ def labelled_headers(units: list[Unit]) -> list[Header]:
 
 def split(document: Document) -> list[Post]:
     """The posts a document holds, in reading order."""
-    text = document.text
+    text = without_sidebar(document.text)
     units = units_of(text)
     headers = find_headers(units) or untitled_headers(units_of(text, lines=True))
     if not headers:
@@ -144,8 +157,9 @@ def split(document: Document) -> list[Post]:
         posts.append(Post(document.id, 0, document.source, preamble))
     for n, header in enumerate(headers):
         end = headers[n + 1].start if n + 1 < len(headers) else len(text)
-        body = text[header.date_unit.end : end].strip()
+        # a byline names its writers in the text; a bare date line says nothing more
         byline = header.date.byline if header.date else None
+        body = text[header.date_unit.start if byline else header.date_unit.end : end].strip()
         authors = tuple(byline_names(byline)) if byline else ()
         title = header.title.text if header.title else None
         posts.append(
