@@ -8,9 +8,9 @@ Each quantity a post states becomes a `Claim`, tied to:
                       countries only when nothing nearer fits
     what it measures  the quantity's kind, refined by the product its sentence names
                       ("rice price", "steel production")
-    where             the nearest city, county or province in its sentence, else the place
-                      of the facility it is about, else the nearest one before it in its
-                      paragraph
+    where             the place of the facility it is about, else the nearest city or
+                      county in its sentence (a province when none), else the nearest
+                      place before it in its paragraph
     when              the nearest date its sentence names (its clause first), at the date's
                       precision; else the post's publication day
     who says it       the attribution whose sentence covers it (an anonymous source, state
@@ -36,6 +36,7 @@ from nkwatch.pkgdata import read_table
 CLAUSE_END = re.compile(r"[;:—–]|\s-\s|,\s+(?:but|while|whereas|and|or)\b")
 PARAGRAPH_END = re.compile(r"\n\s*\n|\n")
 COUNTRY_KINDS = frozenset({"country", "region"})
+BROAD_KINDS = frozenset({"province", "river", "sea"})
 PLACE_TYPE = "place"
 LOOK_BACK = 600  # characters back a pointing sentence may reach for what it points to
 
@@ -236,18 +237,20 @@ class Claimer:
         part: Span,
         subject: Mention | None,
     ) -> str | None:
-        """A city, county or province: in the sentence, else the subject's own place, else
-        the nearest one before the figure in its paragraph."""
-        places = [m for m in near if m.type == PLACE_TYPE and not self.is_country(m)]
-        found = self.nearest(places, q, part)
-        if found:
-            return found.entity_id
-        if subject is not None:
+        """Where a figure holds: the place of the site or body it is about, else the most
+        precise place in its sentence (a city before its province), else the nearest one
+        before the figure in its paragraph."""
+        if subject is not None and subject.type != PLACE_TYPE:
             entry = self.gazetteer.entries.get(subject.entity_id)
             where = entry.info.get("place") if entry else None
             located = self.gazetteer.lookup(where, PLACE_TYPE) if where else None
             if located is not None:
                 return located.id
+        places = [m for m in near if m.type == PLACE_TYPE and not self.is_country(m)]
+        local = [m for m in places if self.place_kind(m.entity_id) not in BROAD_KINDS]
+        found = self.nearest(local, q, part) or self.nearest(places, q, part)
+        if found:
+            return found.entity_id
         paragraph = 0
         for m in PARAGRAPH_END.finditer(post.text, 0, q.start):
             paragraph = m.end()

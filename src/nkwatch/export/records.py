@@ -65,8 +65,7 @@ def post_record(post: Post) -> dict[str, Any]:
             for a in post.attributions
         ],
         "dates": [
-            {"text": d.text, "date": d.iso, "start": d.start, "end": d.end}
-            for d in post.dates
+            {"text": d.text, "date": d.iso, "start": d.start, "end": d.end} for d in post.dates
         ],
     }
 
