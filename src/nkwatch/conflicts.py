@@ -43,6 +43,14 @@ class Fact:
     source_kind: str  # an attribution kind, "outlet", or "unknown"
     rating: Rating  # the reliability of the outlet that carries it (or of the one it relays)
     grade: str | None  # the story's Admiralty grade ("C3")
+    outlet: str | None = None  # the outlet that carries it, under its one name
+
+    @property
+    def said_by(self) -> str:
+        """'a resident via Daily NK'; an outlet alone when it says it itself."""
+        if self.outlet and self.outlet != self.source:
+            return f"{self.source} via {self.outlet}"
+        return self.source
 
     @property
     def low(self) -> float:
@@ -65,7 +73,9 @@ def fact_of(row: ClaimRow, ratings: Ratings, grade: str | None) -> Fact:
     relayed = kind == "outlet" or kind in {str(k) for k in RELAYED}
     rated = source if relayed else (row.outlet or source)
     rating = ratings.rate(rated)
-    return Fact(row, ratings.canonical(source) if relayed else source, kind, rating, grade)
+    outlet = ratings.canonical(row.outlet) if row.outlet else None
+    shown = ratings.canonical(source) if relayed else source
+    return Fact(row, shown, kind, rating, grade, outlet)
 
 
 @dataclass(frozen=True)

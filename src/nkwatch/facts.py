@@ -30,8 +30,18 @@ from functools import cache
 
 from nkwatch.extract.quantities import sentence
 from nkwatch.gazetteer import Gazetteer
-from nkwatch.model import Attribution, Claim, DateMention, Mention, Post, Quantity
+from nkwatch.model import (
+    Attribution,
+    Claim,
+    DateMention,
+    Entity,
+    EntityType,
+    Mention,
+    Post,
+    Quantity,
+)
 from nkwatch.pkgdata import read_table
+from nkwatch.resolve import located
 
 CLAUSE_END = re.compile(r"[;:—–]|\s-\s|,\s+(?:but|while|whereas|and|or)\b")
 PARAGRAPH_END = re.compile(r"\n\s*\n|\n")
@@ -138,6 +148,21 @@ class Claimer:
             out.append(self.claim(post, q, seen[(q.start, q.end)]))
             seen[(q.start, q.end)] += 1
         return tuple(out)
+
+    def entities(self, post: Post, claims: Sequence[Claim]) -> list[Entity]:
+        """The gazetteer records of what claims name that the post's mentions do not (the
+        town a facility stands in), for the store to file beside them."""
+        named = {m.entity_id for m in post.mentions}
+        ids = {i for c in claims for i in (c.subject, c.product, c.place) if i and i not in named}
+        out = []
+        for entity_id in sorted(ids):
+            entry = self.gazetteer.entries.get(entity_id)
+            if entry is not None:
+                info = located(entry, self.gazetteer)
+                out.append(
+                    Entity(entry.id, entry.name, EntityType(entry.type), entry.aliases, info)
+                )
+        return out
 
     def claim(self, post: Post, q: Quantity, part: int = 0) -> Claim:
         text = post.text

@@ -275,7 +275,8 @@ def store_batch(
             address = address_of(document)
             for post in posts:
                 kb.add_post(post, entities_of(post, pipeline.gazetteer))
-                kb.add_claims(claimer.claims(post))
+                claims = claimer.claims(post)
+                kb.add_claims(claims, claimer.entities(post, claims))
                 decision = stories.decide(kb, post, address if len(posts) == 1 else None)
                 kb.file_story(decision)
                 post_ids.append(post.id)

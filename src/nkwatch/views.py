@@ -205,7 +205,9 @@ def facts(
     entity_id = find_entity(store, name)
     rows = list(store.claim_rows(entity_id, kind=kind, since=since, until=until))
     found = graded(store, rows, ratings)
-    return FactSheet(store.entity(entity_id), tuple(found), tuple(conflicts(found, rules or ConflictRules())))
+    return FactSheet(
+        store.entity(entity_id), tuple(found), tuple(conflicts(found, rules or ConflictRules()))
+    )
 
 
 @dataclass(frozen=True)
@@ -279,7 +281,7 @@ def series(
             min(f.low for f in found),
             max(f.high for f in found),
             len(found),
-            tuple(sorted({f.source for f in found}, key=str.casefold)),
+            tuple(sorted({f.outlet or f.source for f in found}, key=str.casefold)),
         )
         for (where, unit, per, month), found in sorted(months.items())
     )

@@ -176,11 +176,13 @@ class Batch:
                 ],
             )
 
-    def add_claims(self, claims: Sequence[Claim]) -> None:
-        """The claims of stored posts, as the facts stage made them."""
+    def add_claims(self, claims: Sequence[Claim], entities: Sequence[Entity] = ()) -> None:
+        """The claims of stored posts, as the facts stage made them; `entities` are the
+        records they name that no mention brought in."""
         rows = {(c.post_id, c.start, c.end, c.part): c for c in claims}
         if not rows:
             return
+        self._ensure_entities(entities, set())
         self.conn.execute(
             t.claims.insert(),
             [
