@@ -45,6 +45,16 @@ from nkwatch.resolve import located
 
 CLAUSE_END = re.compile(r"[;:—–]|\s-\s|,\s+(?:but|while|whereas|and|or)\b")
 PARAGRAPH_END = re.compile(r"\n\s*\n|\n")
+# "Pyongyang, August 5 (KCNA) --": where a wire item was filed, not what it is about.
+DATELINE = re.compile(
+    r"^\s*[A-Z][\w .'’-]{1,40}, [A-Z][a-z]+\.? \d{1,2} \([^)]{2,40}\)\s*(?:--|—|-)"
+)
+# A date the figure is compared against ("than the same period of last year") is not its date.
+BASELINE = re.compile(
+    r"\b(?:than|as against|compared (?:to|with)|from|over|since|of)\s+(?:the\s+)?"
+    r"(?:same (?:period|time|month) (?:of|in|last)\s+)?$",
+    re.I,
+)
 COUNTRY_KINDS = frozenset({"country", "region"})
 BROAD_KINDS = frozenset({"province", "river", "sea"})
 PLACE_TYPE = "place"
@@ -169,10 +179,14 @@ class Claimer:
         bounds = Span(*sentence(text, q.start, q.end))
         scope = clause(text, bounds, q)
         measure = measure_of(q.kind)
+        dateline = DATELINE.match(text)
+        filed = dateline.end() if dateline else 0
         near = [  # a name inside the figure's own words ("per kilogram") is not its subject
             m
             for m in post.mentions
-            if bounds.holds(m.start, m.end) and (m.end <= q.start or m.start >= q.end)
+            if bounds.holds(m.start, m.end)
+            and (m.end <= q.start or m.start >= q.end)
+            and m.start >= filed
         ]
         subject = self.subject(near, q, scope, measure.subjects) or self.named_before(
             post, bounds, measure.subjects
@@ -183,7 +197,7 @@ class Claimer:
                 subject if subject and subject.type == "product" else None
             )
         label = f"{product.name} {measure.label}" if product else measure.label
-        place = self.place(post, near, q, scope, subject)
+        place = self.place(post, near, q, scope, subject, filed)
         when = self.period(post, q, scope, bounds)
         said = self.said_by(post, q, bounds)
         return Claim(
@@ -261,6 +275,7 @@ class Claimer:
         q: Quantity,
         part: Span,
         subject: Mention | None,
+        filed: int = 0,
     ) -> str | None:
         """Where a figure holds: the place of the site or body it is about, else the most
         precise place in its sentence (a city before its province), else the nearest one
@@ -283,7 +298,7 @@ class Claimer:
             m
             for m in post.mentions
             if m.type == PLACE_TYPE
-            and paragraph <= m.start
+            and max(paragraph, filed) <= m.start
             and m.end <= q.start
             and not self.is_country(m)
         ]
@@ -293,7 +308,9 @@ class Claimer:
         dates = [
             d
             for d in post.dates
-            if bounds.holds(d.start, d.end) and (d.end <= q.start or d.start >= q.end)
+            if bounds.holds(d.start, d.end)
+            and (d.end <= q.start or d.start >= q.end)
+            and not BASELINE.search(post.text[max(bounds.start, d.start - 40) : d.start])
         ]
         if not dates:
             return None
