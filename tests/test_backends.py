@@ -28,6 +28,7 @@ from nkwatch.views import dossier, stories
 from .conftest import ROOT, SAMPLES
 
 STORY_FIXTURES = ROOT / "tests" / "fixtures" / "stories"
+FACT_FIXTURES = ROOT / "tests" / "fixtures" / "facts"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -111,7 +112,7 @@ def test_stories_merge_and_keep_their_old_ids(kb: str, pipeline: Pipeline) -> No
 def test_both_backends_build_the_same_knowledge_base(
     tmp_path: Path, postgres_url: str, shared: Path, pipeline: Pipeline
 ) -> None:
-    paths = [shared / "corpus" / "seeds", SAMPLES, STORY_FIXTURES]
+    paths = [shared / "corpus" / "seeds", SAMPLES, STORY_FIXTURES, FACT_FIXTURES]
     outputs = []
     for target in (str(tmp_path / "kb.db"), postgres_url):
         ingest(target, paths, pipeline)
@@ -120,9 +121,13 @@ def test_both_backends_build_the_same_knowledge_base(
                 cli("stories", "--format", "jsonl", "--db", target),
                 cli("entities", "--format", "jsonl", "--db", target),
                 cli("stats", "--db", target),
+                cli("facts", "rice", "--format", "jsonl", "--db", target),
+                cli("facts", "Kim Chaek Iron and Steel Complex", "--db", target),
+                cli("series", "rice", "--format", "csv", "--db", target),
             )
         )
     assert outputs[0] == outputs[1]
+    assert "claims" in outputs[0][2] and "contradicted by NK News (B)" in outputs[0][4]
     entities = [json.loads(line) for line in outputs[0][1].splitlines()]
     assert {"id", "type", "name", "aliases", "mentions", "stories", "place", "lat", "lon"} <= set(
         entities[0]

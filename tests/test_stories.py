@@ -236,6 +236,7 @@ def test_stores_of_the_previous_release_are_migrated_not_rewritten_on_read(
     con = sqlite3.connect(db)  # as the release before tracked migrations left it
     con.execute("DROP TABLE alembic_version")
     con.execute("DROP TABLE kb_meta")
+    con.execute("DROP TABLE claims")
     con.execute("PRAGMA user_version = 3")
     con.commit()
     con.close()

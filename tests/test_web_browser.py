@@ -102,3 +102,41 @@ def test_map_screenshot_is_small(chromium: Any, base: str, tmp_path: Path) -> No
         shot = tmp_path / "map.png"
         w.page.screenshot(path=str(shot))
         assert shot.read_bytes().startswith(b"\x89PNG") and shot.stat().st_size < 200_000
+
+
+def test_facts_panel_shows_a_chart_and_conflicts_without_script(
+    chromium: Any, tmp_path: Path, pipeline: Any
+) -> None:
+    from nkwatch import ingest_paths, open_store
+
+    from .conftest import ROOT
+
+    db = tmp_path / "facts.db"
+    store = open_store(db, write=True)
+    ingest_paths([ROOT / "tests" / "fixtures" / "facts"], store, pipeline)
+    store.close()
+    with (
+        serve_app(create_app(settings=WebSettings(db=str(db)))) as url,
+        watched_page(chromium) as w,
+    ):
+        page = w.page
+        page.goto(f"{url}/entities/place:hyesan")
+        panel = page.locator("section.facts-panel")
+        expect(panel.locator("table.facts tbody tr")).to_have_count(4)
+        expect(panel.locator("svg.fact-chart circle.dot")).to_have_count(4)
+        heights = panel.locator("svg.fact-chart circle.dot").evaluate_all(
+            "dots => dots.map(d => d.getBoundingClientRect().top)"
+        )
+        assert len(set(heights)) == 4  # four prices, four heights
+        conflict = panel.locator(".conflict")
+        expect(conflict.locator("h3")).to_have_text(
+            "Conflicting figures: rice price in Hyesan, 2024-03"
+        )
+        expect(conflict.locator("tbody tr")).to_have_count(2)
+        page.goto(f"{url}/entities/facility:kim-chaek-steel")
+        note = page.locator(".conflict tbody tr").nth(1)
+        expect(note).to_contain_text("contradicted by NK News (B)")
+        page.locator(".conflict tbody tr a").first.click()
+        page.wait_for_url("**/posts/**")
+        assert w.problems == [] and w.dialogs == []
+        assert all(u.startswith(url) for u in w.requests)

@@ -163,8 +163,11 @@ class Gazetteer:
         """Case rules: proper names start upper-case; acronyms match only in capitals."""
         if self._alias_case.get((key, entry.id)):
             return surface.replace(".", "").replace("-", "").replace("’s", "").isupper()
-        if entry.type == "product":
-            return True
+        if entry.type == "product":  # common words: spelt as listed ("per" is not "beer")
+            form = strip_marks(surface).casefold().rstrip("s")
+            return any(
+                form == strip_marks(a).casefold().rstrip("s") for a in (entry.name, *entry.aliases)
+            )
         first = surface[:1]
         if entry.info.get("spelling") == "exact":  # a foreign name: no romanization folding
             form = strip_marks(surface).replace("’s", "").replace("'s", "").casefold()

@@ -212,6 +212,62 @@ class Attribution:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """A figure a post states, tied to what it is about, when it holds and who says it.
+
+    `start`/`end` are the figure's offsets in the post's text and `sentence_start`/
+    `sentence_end` those of its sentence. `kind` is the figure's kind (price, wage,
+    production...) and `measure` the same refined by the product it is about ("rice
+    price"). `period` is the first day of what the text dates it to (`period_text`), or the
+    post's publication day when the sentence names no date (`period_text` None);
+    `precision` says how much of it is known. `subject`, `product` and `place` are entity
+    ids; `said_by` is whom the sentence attributes it to (`said_by_kind`: an attribution
+    kind), else the outlet the post quotes (`said_by_kind` "outlet").
+    """
+
+    post_id: str
+    start: int
+    end: int
+    text: str
+    kind: str
+    measure: str
+    value: float
+    unit: str | None
+    value_max: float | None = None
+    per: str | None = None
+    subject: str | None = None
+    product: str | None = None
+    place: str | None = None
+    period: dt.date | None = None
+    precision: str = "day"
+    period_text: str | None = None
+    said_by: str | None = None
+    said_by_kind: str | None = None
+    sentence_start: int = 0
+    sentence_end: int = 0
+    part: int = 0  # which of the figures written at one span ("70/30" is two)
+
+    @property
+    def iso(self) -> str | None:
+        """The period at its precision: '2014', '2014-08' or '2014-08-05'."""
+        if self.period is None:
+            return None
+        return DateMention("", self.period, 0, 0, self.precision).iso
+
+    @property
+    def period_end(self) -> dt.date | None:
+        """The last day of the period."""
+        if self.period is None:
+            return None
+        if self.precision == "year":
+            return dt.date(self.period.year, 12, 31)
+        if self.precision == "month":
+            following = (self.period.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+            return following - dt.timedelta(days=1)
+        return self.period
+
+
+@dataclass(frozen=True)
 class Post:
     """One dated entry: an article, or one post of an archive page."""
 
@@ -441,3 +497,19 @@ class MentionRow:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "type", EntityType(self.type))
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    """A stored claim with the names of what it is about and the post it stands in."""
+
+    claim: Claim
+    subject_name: str | None
+    subject_type: str | None
+    product_name: str | None
+    place_name: str | None
+    published: str | None
+    outlet: str | None  # the post's publisher, else the first outlet it quotes
+    title: str | None
+    story: str | None
+    sentence: str = ""

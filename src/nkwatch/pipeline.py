@@ -21,6 +21,7 @@ from nkwatch import gazetteer as gazetteer_mod
 from nkwatch.dedupe import StoryAssigner
 from nkwatch.describe import describe, plain_name
 from nkwatch.extract import Extractor
+from nkwatch.facts import Claimer
 from nkwatch.model import Document, Post
 from nkwatch.read import MAX_BYTES, ReadFailure, read_one, read_paths, select_files
 from nkwatch.resolve import UNKNOWN_MARK, entities_of, found_names
@@ -264,6 +265,7 @@ def store_batch(
     new_documents = 0
     post_ids: list[str] = []
     story_ids: set[str] = set()
+    claimer = Claimer(pipeline.gazetteer)
     with store.writing() as kb:
         found: set[str] = set()
         for document, posts in batch:
@@ -273,6 +275,8 @@ def store_batch(
             address = address_of(document)
             for post in posts:
                 kb.add_post(post, entities_of(post, pipeline.gazetteer))
+                claims = claimer.claims(post)
+                kb.add_claims(claims, claimer.entities(post, claims))
                 decision = stories.decide(kb, post, address if len(posts) == 1 else None)
                 kb.file_story(decision)
                 post_ids.append(post.id)

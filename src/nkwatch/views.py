@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import statistics
 from collections import Counter
 from dataclasses import dataclass
 
+from nkwatch.conflicts import Conflict, ConflictRules, Fact, conflicts, fact_of
 from nkwatch.lookup import find_entity, find_story
-from nkwatch.model import Attribution, Entity, EntitySummary, Post, PostRow, Story
+from nkwatch.model import Attribution, ClaimRow, Entity, EntitySummary, Post, PostRow, Story
 from nkwatch.ratings import Ratings
 from nkwatch.store import Store
 from nkwatch.stories import view, views
@@ -173,18 +175,137 @@ def chain(
     return " ".join(links)
 
 
+@dataclass(frozen=True)
+class FactSheet:
+    """The claims about an entity (as subject, product or place), in period order, and
+    those of them that disagree."""
+
+    entity: Entity
+    facts: tuple[Fact, ...]
+    conflicts: tuple[Conflict, ...]
+
+
+def graded(store: Store, rows: list[ClaimRow], ratings: Ratings) -> list[Fact]:
+    """Claims with their sources' ratings and their stories' grades."""
+    story_ids = sorted({r.story for r in rows if r.story})
+    grades = {s.id: s.grade for s in views(store.story_versions(story_ids), ratings)}
+    return [fact_of(r, ratings, grades.get(r.story or "")) for r in rows]
+
+
+def facts(
+    store: Store,
+    ratings: Ratings,
+    name: str,
+    kind: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    rules: ConflictRules | None = None,
+) -> FactSheet:
+    """A timeline of what is claimed about an entity or in a place, by any of its names."""
+    entity_id = find_entity(store, name)
+    rows = list(store.claim_rows(entity_id, kind=kind, since=since, until=until))
+    found = graded(store, rows, ratings)
+    return FactSheet(
+        store.entity(entity_id), tuple(found), tuple(conflicts(found, rules or ConflictRules()))
+    )
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One month of a series in one place: the median of its claims (a range counts by its
+    middle), their spread, how many there are and who makes them."""
+
+    month: str
+    place: str | None
+    unit: str | None
+    per: str | None
+    median: float
+    low: float
+    high: float
+    claims: int
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Series:
+    thing: str
+    measure: str
+    place: str | None
+    points: tuple[SeriesPoint, ...]  # by place, unit and denominator, then month
+    left_out: int  # claims dated only to a year, or not at all
+
+
+def series(
+    store: Store,
+    ratings: Ratings,
+    thing: str,
+    place: str | None = None,
+    measure: str = "price",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> Series:
+    """A monthly series of one measure of a product (or, for exchange rates, of a currency
+    code: USD, CNY), by place."""
+    place_id = find_entity(store, place) if place else None
+    if measure == "exchange_rate":
+        name = thing.strip().upper()
+        rows = list(
+            store.claim_rows(kind=measure, per=name, place=place_id, since=since, until=until)
+        )
+    else:
+        thing_id = find_entity(store, thing)
+        name = store.entity(thing_id).name
+        rows = [
+            r
+            for r in store.claim_rows(
+                thing_id, kind=measure, place=place_id, since=since, until=until
+            )
+            if thing_id in (r.claim.product, r.claim.subject)
+        ]
+    months: dict[tuple[str, str, str, str], list[Fact]] = {}
+    left_out = 0
+    for f in (fact_of(r, ratings, None) for r in rows):
+        c = f.row.claim
+        if c.period is None or c.precision == "year":
+            left_out += 1
+            continue
+        key = (f.row.place_name or "", c.unit or "", c.per or "", c.iso[:7] if c.iso else "")
+        months.setdefault(key, []).append(f)
+    points = tuple(
+        SeriesPoint(
+            month,
+            where or None,
+            unit or None,
+            per or None,
+            statistics.median(f.middle for f in found),
+            min(f.low for f in found),
+            max(f.high for f in found),
+            len(found),
+            tuple(sorted({f.outlet or f.source for f in found}, key=str.casefold)),
+        )
+        for (where, unit, per, month), found in sorted(months.items())
+    )
+    shown_place = store.entity(place_id).name if place_id else None
+    return Series(name, measure, shown_place, points, left_out)
+
+
 __all__ = [
     "Dossier",
+    "FactSheet",
+    "Series",
+    "SeriesPoint",
     "PostView",
     "chain",
     "dossier",
     "entities",
+    "facts",
     "find_entity",
     "find_story",
     "one_name",
     "outlet_filter",
     "post_view",
     "posts",
+    "series",
     "stories",
     "story",
 ]

@@ -55,7 +55,7 @@ def main() -> None:
 
 
 def register() -> None:
-    from nkwatch.cli import export, kb, search, serve  # noqa: F401  (they define their commands on `main`)
+    from nkwatch.cli import export, facts, kb, search, serve  # noqa: F401  (they define their commands on `main`)
 
 
 register()

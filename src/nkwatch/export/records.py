@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nkwatch.model import Entity, EntityRow, EntityType, MentionRow, Post, PostEntry, Story
 
@@ -14,6 +14,9 @@ CITY_KINDS = frozenset(
     {"city", "capital city", "special city", "metropolitan city", "county", "district", "town"}
 )
 SPACES = re.compile(r"\s+")
+
+if TYPE_CHECKING:
+    from nkwatch.conflicts import Fact
 
 
 def post_record(post: Post) -> dict[str, Any]:
@@ -65,8 +68,7 @@ def post_record(post: Post) -> dict[str, Any]:
             for a in post.attributions
         ],
         "dates": [
-            {"text": d.text, "date": d.iso, "start": d.start, "end": d.end}
-            for d in post.dates
+            {"text": d.text, "date": d.iso, "start": d.start, "end": d.end} for d in post.dates
         ],
     }
 
@@ -253,4 +255,47 @@ def dossier_record(entity: Entity, row: MentionRow) -> dict[str, Any]:
         "start": row.start,
         "end": row.end,
         "snippet": snippet(row),
+    }
+
+
+def figure(value: float, value_max: float | None, unit: str | None, per: str | None) -> str:
+    """'6,300-6,500 KPW/kg'."""
+    shown = f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    if value_max is not None:
+        shown += f"-{value_max:,.6g}" if abs(value_max) < 1e6 else f"-{value_max:,.0f}"
+    unit_part = f" {unit}" if unit and unit != "%" else (unit or "")
+    return shown + unit_part + (f"/{per}" if per else "")
+
+
+def fact_record(f: Fact) -> dict[str, Any]:
+    """The full record of a claim, as JSON Lines prints it and the API returns it."""
+    c, r = f.row.claim, f.row
+    return {
+        "post": c.post_id,
+        "start": c.start,
+        "end": c.end,
+        "text": c.text,
+        "kind": c.kind,
+        "measure": c.measure,
+        "value": c.value,
+        "value_max": c.value_max,
+        "unit": c.unit,
+        "per": c.per,
+        "subject": {"id": c.subject, "name": r.subject_name, "type": r.subject_type}
+        if c.subject
+        else None,
+        "product": {"id": c.product, "name": r.product_name} if c.product else None,
+        "place": {"id": c.place, "name": r.place_name} if c.place else None,
+        "period": c.iso,
+        "precision": c.precision,
+        "period_text": c.period_text,
+        "said_by": f.source,
+        "via": f.outlet,
+        "said_by_kind": f.source_kind,
+        "reliability": str(f.rating.grade),
+        "outlet": r.outlet,
+        "published": r.published,
+        "story": r.story,
+        "grade": f.grade,
+        "sentence": r.sentence.strip(),
     }

@@ -19,13 +19,13 @@ from sqlalchemy.engine import Connection, Engine
 
 from nkwatch.errors import StoreError
 from nkwatch.store import schema
-from nkwatch.store.streams import Streams
+from nkwatch.store.claimreads import ClaimReads
 from nkwatch.store.writes import INGESTS, Batch
 
 OURS = frozenset(schema.metadata.tables)
 
 
-class SQLStore(Streams):
+class SQLStore(ClaimReads):
     """A knowledge base in a SQL database; subclasses say how to connect and lock."""
 
     where: str  # the file or server, as the user named it, for messages

@@ -56,7 +56,7 @@ class Reads:
     def stats(self) -> dict[str, int]:
         out: dict[str, int] = {}
         with self.read() as c:
-            for table in (t.documents, t.posts, t.entities, t.mentions, t.attributions):
+            for table in (t.documents, t.posts, t.entities, t.mentions, t.attributions, t.claims):
                 out[table.name] = c.execute(
                     sa.select(sa.func.count()).select_from(table)
                 ).scalar_one()

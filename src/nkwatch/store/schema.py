@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-HEAD = "0003"  # the newest migration revision
+HEAD = "0004"  # the newest migration revision
 
 # Text that sorts byte-wise on every backend.
 Text = sa.Text().with_variant(postgresql.TEXT(collation="C"), "postgresql")
@@ -111,6 +111,36 @@ attributions = sa.Table(
     sa.Column("kind", Text, nullable=False),
     sa.Column("source", Text, primary_key=True),
     sa.Column("text", Text, nullable=False),
+)
+
+claims = sa.Table(  # a figure a post states, what it is about, when, and who says it
+    "claims",
+    metadata,
+    sa.Column("post_id", Text, sa.ForeignKey("posts.id"), primary_key=True),
+    sa.Column("start", sa.Integer, primary_key=True),  # the figure's offsets in the post
+    sa.Column("end", sa.Integer, primary_key=True),
+    sa.Column("part", sa.Integer, primary_key=True),  # "70/30" is two figures at one span
+    sa.Column("text", Text, nullable=False),
+    sa.Column("kind", Text, nullable=False),  # price | wage | production | share | ...
+    sa.Column("measure", Text, nullable=False),  # the kind refined by its product: rice price
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("value_max", sa.Float),
+    sa.Column("unit", Text),
+    sa.Column("per", Text),
+    sa.Column("subject_id", Text, sa.ForeignKey("entities.id")),
+    sa.Column("product_id", Text, sa.ForeignKey("entities.id")),
+    sa.Column("place_id", Text, sa.ForeignKey("entities.id")),
+    sa.Column("period_start", Text),  # YYYY-MM-DD: the first and last day it holds for
+    sa.Column("period_end", Text),
+    sa.Column("period_precision", Text, nullable=False),  # day | month | year
+    sa.Column("period_text", Text),  # the date as written; NULL: the post's publication day
+    sa.Column("said_by", Text),
+    sa.Column("said_by_kind", Text),  # an attribution kind, or "outlet"
+    sa.Column("sentence_start", sa.Integer, nullable=False),
+    sa.Column("sentence_end", sa.Integer, nullable=False),
+    sa.Index("claims_subject", "subject_id"),
+    sa.Index("claims_product", "product_id", "kind"),
+    sa.Index("claims_place", "place_id"),
 )
 
 post_prints = sa.Table(

@@ -17,7 +17,7 @@ from functools import cache
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from nkwatch.model import Document, Entity, Post, StoryDecision
+from nkwatch.model import Claim, Document, Entity, Post, StoryDecision
 from nkwatch.names import key_of
 from nkwatch.store import schema as t
 from nkwatch.store.dialect import insert_ignore, insert_ignore_for
@@ -175,6 +175,44 @@ class Batch:
                     for a in attributions.values()
                 ],
             )
+
+    def add_claims(self, claims: Sequence[Claim], entities: Sequence[Entity] = ()) -> None:
+        """The claims of stored posts, as the facts stage made them; `entities` are the
+        records they name that no mention brought in."""
+        rows = {(c.post_id, c.start, c.end, c.part): c for c in claims}
+        if not rows:
+            return
+        self._ensure_entities(entities, set())
+        self.conn.execute(
+            t.claims.insert(),
+            [
+                {
+                    "post_id": c.post_id,
+                    "start": c.start,
+                    "end": c.end,
+                    "part": c.part,
+                    "text": c.text,
+                    "kind": c.kind,
+                    "measure": c.measure,
+                    "value": c.value,
+                    "value_max": c.value_max,
+                    "unit": c.unit,
+                    "per": c.per,
+                    "subject_id": c.subject,
+                    "product_id": c.product,
+                    "place_id": c.place,
+                    "period_start": iso(c.period),
+                    "period_end": iso(c.period_end),
+                    "period_precision": c.precision,
+                    "period_text": c.period_text,
+                    "said_by": c.said_by,
+                    "said_by_kind": c.said_by_kind,
+                    "sentence_start": c.sentence_start,
+                    "sentence_end": c.sentence_end,
+                }
+                for c in rows.values()
+            ],
+        )
 
     def _ensure_entities(self, entities: Sequence[Entity], used: set[tuple[str, str]]) -> None:
         """New entities come in with every alias they are known by; known ones gain the

@@ -178,3 +178,84 @@ class Problem(BaseModel):
     """Every error answer: one line saying what went wrong and what to do."""
 
     error: str
+
+
+class RefOut(BaseModel):
+    id: str
+    name: str | None
+    type: str | None = None
+
+
+class FactOut(BaseModel):
+    """A claim: a figure a post states, what it is about, when, and who says it."""
+
+    post: str
+    start: int
+    end: int
+    text: str
+    kind: str
+    measure: str
+    value: float
+    value_max: float | None
+    unit: str | None
+    per: str | None
+    subject: RefOut | None
+    product: RefOut | None
+    place: RefOut | None
+    period: str | None
+    precision: str
+    period_text: str | None
+    said_by: str
+    via: str | None
+    said_by_kind: str
+    reliability: str
+    outlet: str | None
+    published: str | None
+    story: str | None
+    grade: str | None
+    sentence: str
+
+
+class SideOut(BaseModel):
+    fact: FactOut
+    note: str | None
+
+
+class ConflictOut(BaseModel):
+    """Claims about one thing, measure and period whose figures disagree."""
+
+    subject: str
+    measure: str
+    period: str
+    place: str | None
+    unit: str | None
+    per: str | None
+    sides: list[SideOut]
+
+
+class FactsOut(BaseModel):
+    id: str
+    name: str
+    type: str
+    facts: list[FactOut]
+    conflicts: list[ConflictOut]
+
+
+class SeriesPointOut(BaseModel):
+    month: str
+    place: str | None
+    unit: str | None
+    per: str | None
+    median: float
+    low: float
+    high: float
+    claims: int
+    sources: list[str]
+
+
+class SeriesOut(BaseModel):
+    thing: str
+    measure: str
+    place: str | None
+    points: list[SeriesPointOut]
+    left_out: int

@@ -17,6 +17,7 @@ from nkwatch.store import open_store
 from nkwatch.web import (
     apidocs,
     entities,
+    facts,
     failures,
     home,
     mapview,
@@ -35,6 +36,7 @@ from nkwatch.web.site import Site, make_templates
 PAGES: tuple[Callable[[Site], APIRouter], ...] = (
     home.routes,
     posts.routes,
+    facts.routes,  # before entities: its paths end in /facts
     entities.routes,
     stories.routes,
     outlets.routes,

@@ -86,3 +86,55 @@ def timeline_chart(timeline: Sequence[tuple[str, int]]) -> Chart | None:
         if i % every == 0
     )
     return Chart(tuple(bars), ticks, peak, unit=unit)
+
+
+@dataclass(frozen=True)
+class Dot:
+    label: str  # "2024-03: 6,300 KPW/kg (Daily NK)"
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
+class FactChart:
+    """The figures of one measure over time, one dot each, laid out for inline SVG."""
+
+    title: str  # "rice price, KPW/kg"
+    dots: tuple[Dot, ...]
+    ticks: tuple[Tick, ...]
+    low: float
+    high: float
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT + 30
+    baseline: int = HEIGHT - BOTTOM
+
+
+def fact_chart(title: str, points: Sequence[tuple[str, float, str]]) -> FactChart | None:
+    """Dots for (YYYY-MM, value, label) points, months spaced evenly from the first to the
+    last (a year at least); None when there are fewer than two."""
+    if len(points) < 2:
+        return None
+    first = min(month_index(m) for m, _, _ in points)
+    last = max(month_index(m) for m, _, _ in points)
+    first = min(first, last - MIN_MONTHS + 1)
+    low, high = min(v for _, v, _ in points), max(v for _, v, _ in points)
+    span = (high - low) or abs(high) or 1.0
+    left = LEFT + 30
+    plot_w, plot_h = WIDTH - left - 10, HEIGHT - TOP - BOTTOM
+    step = plot_w / max(last - first, 1)
+
+    def x_of(month: str) -> float:
+        return left + (month_index(month) - first) * step
+
+    dots = tuple(
+        Dot(label, x_of(m), HEIGHT - BOTTOM - plot_h * ((v - low) / span if high > low else 0.5))
+        for m, v, label in points
+    )
+    every = max(1, round((last - first + 1) / 6))
+    ticks = tuple(
+        Tick(f"{i // 12}-{i % 12 + 1:02d}", left + (i - first) * step)
+        for i in range(first, last + 1)
+        if (i - first) % every == 0
+    )
+    return FactChart(title, dots, ticks, low, high)

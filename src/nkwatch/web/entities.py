@@ -9,7 +9,8 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from nkwatch.export import entity_record
-from nkwatch.views import Dossier, dossier, find_entity
+from nkwatch.export.records import figure
+from nkwatch.views import Dossier, dossier, facts, find_entity
 from nkwatch.web.apimodels import EntityOut, Problem
 from nkwatch.web.charts import timeline_chart
 from nkwatch.web.site import Site
@@ -70,7 +71,10 @@ def routes(site: Site) -> APIRouter:
     def entity_page(
         request: Request, entity_id: str = ENTITY_ID, offset: int = OFFSET
     ) -> HTMLResponse:
+        from nkwatch.web.facts import sheet_chart
+
         d = dossier(site.store, entity_id, site.ratings, PAGE, offset)
+        sheet = facts(site.store, site.ratings, d.entity.id)
         info = d.entity.info
         more = offset + PAGE if offset + PAGE < d.summary.posts else None
         return site.page(
@@ -85,6 +89,9 @@ def routes(site: Site) -> APIRouter:
                 "place": ", ".join(x for x in (info.get("place"), info.get("province")) if x),
                 "details": [(k, info[k]) for k in ("sector", "kind", "country") if info.get(k)],
                 "chart": timeline_chart(d.timeline),
+                "sheet": sheet,
+                "fact_chart": sheet_chart(sheet),
+                "figure": figure,
                 "more": more,
                 "earlier": max(offset - PAGE, 0) if offset else None,
                 "url": entity_url(d.entity.id),

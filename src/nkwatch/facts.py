@@ -1,0 +1,327 @@
+"""facts: an extracted Post -> the claims its figures make.
+
+Each quantity a post states becomes a `Claim`, tied to:
+
+    what it is about  the nearest fitting entity mention in its clause, else its sentence,
+                      of the types its kind can be about (`data/measures.tsv`: a price is
+                      about a product first, a production figure about a facility first);
+                      countries only when nothing nearer fits
+    what it measures  the quantity's kind, refined by the product its sentence names
+                      ("rice price", "steel production")
+    where             the place of the facility it is about, else the nearest city or
+                      county in its sentence (a province when none), else the nearest
+                      place before it in its paragraph
+    when              the nearest date its sentence names (its clause first), at the date's
+                      precision; else the post's publication day
+    who says it       the attribution whose sentence covers it (an anonymous source, state
+                      media...), else the outlet the post quotes
+
+`Claimer` reads the tables once; `claims(post)` is the per-post function. It decides
+nothing about other posts: comparing claims is `nkwatch.conflicts`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from nkwatch.extract.quantities import sentence
+from nkwatch.gazetteer import Gazetteer
+from nkwatch.model import (
+    Attribution,
+    Claim,
+    DateMention,
+    Entity,
+    EntityType,
+    Mention,
+    Post,
+    Quantity,
+)
+from nkwatch.pkgdata import read_table
+from nkwatch.resolve import located
+
+CLAUSE_END = re.compile(r"[;:—–]|\s-\s|,\s+(?:but|while|whereas|and|or)\b")
+PARAGRAPH_END = re.compile(r"\n\s*\n|\n")
+# "Pyongyang, August 5 (KCNA) --": where a wire item was filed, not what it is about.
+DATELINE = re.compile(
+    r"^\s*[A-Z][\w .'’-]{1,40}, [A-Z][a-z]+\.? \d{1,2} \([^)]{2,40}\)\s*(?:--|—|-)"
+)
+# A date the figure is compared against ("than the same period of last year") is not its date.
+BASELINE = re.compile(
+    r"\b(?:than|as against|compared (?:to|with)|from|over|since|of)\s+(?:the\s+)?"
+    r"(?:same (?:period|time|month) (?:of|in|last)\s+)?$",
+    re.I,
+)
+COUNTRY_KINDS = frozenset({"country", "region"})
+BROAD_KINDS = frozenset({"province", "river", "sea"})
+PLACE_TYPE = "place"
+LOOK_BACK = 600  # characters back a pointing sentence may reach for what it points to
+
+
+@dataclass(frozen=True)
+class Measure:
+    """How claims of one kind are read (one row of `data/measures.tsv`)."""
+
+    kind: str
+    label: str
+    refine: bool
+    period: str  # month | year
+    subjects: tuple[str, ...]
+
+
+@cache
+def measures() -> dict[str, Measure]:
+    return {
+        row["kind"]: Measure(
+            row["kind"],
+            row["label"],
+            row["refine"] == "yes",
+            row["period"],
+            tuple(row["subjects"].split("|")),
+        )
+        for row in read_table("measures.tsv")
+    }
+
+
+def measure_of(kind: str) -> Measure:
+    table = measures()
+    return table.get(kind) or table["other"]
+
+
+@cache
+def pointer() -> re.Pattern[str]:
+    """'the factory', 'this mine', 'the company': a sentence that points back to a site or
+    body named before it (head words of `data/heads.tsv`)."""
+    heads = sorted(
+        {
+            row["head"].lower()
+            for row in read_table("heads.tsv")
+            if row["type"] in ("facility", "organization")
+        },
+        key=lambda h: (-len(h), h),
+    )
+    body = "|".join(re.escape(h) for h in heads)
+    return re.compile(rf"\b(?:the|this|that|its|their)\s+(?P<head>{body})\b", re.I)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+    def holds(self, start: int, end: int) -> bool:
+        return self.start <= start and end <= self.end
+
+
+def distance(m: Mention | DateMention | Attribution, q: Quantity) -> int:
+    """Characters between a mention and a figure (0 when they touch or overlap)."""
+    if m.end <= q.start:
+        return q.start - m.end
+    if m.start >= q.end:
+        return m.start - q.end
+    return 0
+
+
+def clause(text: str, within: Span, q: Quantity) -> Span:
+    """The clause of a sentence holding a figure: cut at semicolons, dashes and ', but'."""
+    left, right = within.start, within.end
+    for m in CLAUSE_END.finditer(text, within.start, q.start):
+        left = m.end()
+    found = CLAUSE_END.search(text, q.end, within.end)
+    if found:
+        right = found.start()
+    return Span(left, right)
+
+
+class Claimer:
+    """Ties a post's figures to what they are about; built once per run."""
+
+    def __init__(self, gazetteer: Gazetteer):
+        self.gazetteer = gazetteer
+        self.pointer = pointer()
+
+    def place_kind(self, entity_id: str) -> str:
+        entry = self.gazetteer.entries.get(entity_id)
+        return entry.info.get("kind", "") if entry else ""
+
+    def is_country(self, m: Mention) -> bool:
+        return m.type == PLACE_TYPE and self.place_kind(m.entity_id) in COUNTRY_KINDS
+
+    def claims(self, post: Post) -> tuple[Claim, ...]:
+        """A claim for each quantity the post states, in reading order."""
+        seen: Counter[tuple[int, int]] = Counter()
+        out = []
+        for q in post.quantities:
+            out.append(self.claim(post, q, seen[(q.start, q.end)]))
+            seen[(q.start, q.end)] += 1
+        return tuple(out)
+
+    def entities(self, post: Post, claims: Sequence[Claim]) -> list[Entity]:
+        """The gazetteer records of what claims name that the post's mentions do not (the
+        town a facility stands in), for the store to file beside them."""
+        named = {m.entity_id for m in post.mentions}
+        ids = {i for c in claims for i in (c.subject, c.product, c.place) if i and i not in named}
+        out = []
+        for entity_id in sorted(ids):
+            entry = self.gazetteer.entries.get(entity_id)
+            if entry is not None:
+                info = located(entry, self.gazetteer)
+                out.append(
+                    Entity(entry.id, entry.name, EntityType(entry.type), entry.aliases, info)
+                )
+        return out
+
+    def claim(self, post: Post, q: Quantity, part: int = 0) -> Claim:
+        text = post.text
+        bounds = Span(*sentence(text, q.start, q.end))
+        scope = clause(text, bounds, q)
+        measure = measure_of(q.kind)
+        dateline = DATELINE.match(text)
+        filed = dateline.end() if dateline else 0
+        near = [  # a name inside the figure's own words ("per kilogram") is not its subject
+            m
+            for m in post.mentions
+            if bounds.holds(m.start, m.end)
+            and (m.end <= q.start or m.start >= q.end)
+            and m.start >= filed
+        ]
+        subject = self.subject(near, q, scope, measure.subjects) or self.named_before(
+            post, bounds, measure.subjects
+        )
+        product = None
+        if measure.refine:
+            product = self.nearest([m for m in near if m.type == "product"], q, scope) or (
+                subject if subject and subject.type == "product" else None
+            )
+        label = f"{product.name} {measure.label}" if product else measure.label
+        place = self.place(post, near, q, scope, subject, filed)
+        when = self.period(post, q, scope, bounds)
+        said = self.said_by(post, q, bounds)
+        return Claim(
+            post_id=post.id,
+            start=q.start,
+            end=q.end,
+            text=q.text,
+            kind=q.kind,
+            measure=label,
+            value=q.value,
+            unit=q.unit,
+            value_max=q.value_max,
+            per=q.per,
+            subject=subject.entity_id if subject else None,
+            product=product.entity_id if product else None,
+            place=place,
+            period=when.date if when else post.published,
+            precision=when.precision if when else "day",
+            period_text=when.text if when else None,
+            said_by=said[0] if said else None,
+            said_by_kind=said[1] if said else None,
+            sentence_start=bounds.start,
+            sentence_end=bounds.end,
+            part=part,
+        )
+
+    def nearest(self, mentions: Sequence[Mention], q: Quantity, part: Span) -> Mention | None:
+        """The mention nearest the figure, those in its clause first."""
+        if not mentions:
+            return None
+        return min(
+            mentions,
+            key=lambda m: (not part.holds(m.start, m.end), distance(m, q), m.start),
+        )
+
+    def subject(
+        self, near: Sequence[Mention], q: Quantity, part: Span, types: tuple[str, ...]
+    ) -> Mention | None:
+        """The preferred type found in the clause, else in the sentence; countries last."""
+        fitting = [m for m in near if m.type in types and not self.is_country(m)]
+        for scope in (
+            [m for m in fitting if part.holds(m.start, m.end)],
+            fitting,
+            [m for m in near if self.is_country(m)] if PLACE_TYPE in types else [],
+        ):
+            for etype in types:
+                found = self.nearest([m for m in scope if m.type == etype], q, part)
+                if found:
+                    return found
+        return None
+
+    def named_before(self, post: Post, bounds: Span, types: tuple[str, ...]) -> Mention | None:
+        """For a sentence that points back ("the factory", "this mine"), the facility or
+        organisation named last before it whose name has that head word."""
+        found = None
+        for pointing in self.pointer.finditer(post.text, bounds.start, bounds.end):
+            stem = pointing["head"].lower().rstrip("es") or pointing["head"].lower()
+            before = [
+                m
+                for m in post.mentions
+                if m.type in ("facility", "organization")
+                and m.type in types
+                and m.end <= bounds.start
+                and bounds.start - m.end <= LOOK_BACK
+                and stem in m.name.lower()
+            ]
+            if before and (found is None or before[-1].end > found.end):
+                found = before[-1]
+        return found
+
+    def place(
+        self,
+        post: Post,
+        near: Sequence[Mention],
+        q: Quantity,
+        part: Span,
+        subject: Mention | None,
+        filed: int = 0,
+    ) -> str | None:
+        """Where a figure holds: the place of the site or body it is about, else the most
+        precise place in its sentence (a city before its province), else the nearest one
+        before the figure in its paragraph."""
+        if subject is not None and subject.type != PLACE_TYPE:
+            entry = self.gazetteer.entries.get(subject.entity_id)
+            where = entry.info.get("place") if entry else None
+            located = self.gazetteer.lookup(where, PLACE_TYPE) if where else None
+            if located is not None:
+                return located.id
+        places = [m for m in near if m.type == PLACE_TYPE and not self.is_country(m)]
+        local = [m for m in places if self.place_kind(m.entity_id) not in BROAD_KINDS]
+        found = self.nearest(local, q, part) or self.nearest(places, q, part)
+        if found:
+            return found.entity_id
+        paragraph = 0
+        for m in PARAGRAPH_END.finditer(post.text, 0, q.start):
+            paragraph = m.end()
+        before = [
+            m
+            for m in post.mentions
+            if m.type == PLACE_TYPE
+            and max(paragraph, filed) <= m.start
+            and m.end <= q.start
+            and not self.is_country(m)
+        ]
+        return before[-1].entity_id if before else None
+
+    def period(self, post: Post, q: Quantity, part: Span, bounds: Span) -> DateMention | None:
+        dates = [
+            d
+            for d in post.dates
+            if bounds.holds(d.start, d.end)
+            and (d.end <= q.start or d.start >= q.end)
+            and not BASELINE.search(post.text[max(bounds.start, d.start - 40) : d.start])
+        ]
+        if not dates:
+            return None
+        return min(dates, key=lambda d: (not part.holds(d.start, d.end), distance(d, q)))
+
+    def said_by(self, post: Post, q: Quantity, bounds: Span) -> tuple[str, str] | None:
+        """(who, kind): the attribution over the figure's sentence, else the quoted outlet."""
+        over = [a for a in post.attributions if a.start < bounds.end and bounds.start < a.end]
+        if over:
+            best = min(over, key=lambda a: (not (a.start <= q.start < a.end), distance(a, q)))
+            return best.source, str(best.kind)
+        if post.origins:
+            return post.origins[0].name, "outlet"
+        return None
