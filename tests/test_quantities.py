@@ -194,3 +194,10 @@ def test_offsets_span_the_text(scan: QuantityScanner) -> None:
     assert q.text == "2,000,000 KPW per month"
     assert (q.start, q.end) == (text.index("2,000,000"), text.index(", she"))
     assert (q.value, q.per, q.kind) == (2_000_000, "month", "wage")
+
+
+def test_thousands_grouped_by_spaces_and_a_year_before_a_count(scan: QuantityScanner) -> None:
+    grouped = only(scan, "The mill rolled 18 000 tons of steel.")
+    assert (grouped.text, grouped.value, grouped.unit) == ("18 000 tons", 18000.0, "t")
+    count = only(scan, "In 2014 300 workers joined the site.")
+    assert (count.text, count.value) == ("300 workers", 300.0)

@@ -21,7 +21,9 @@ from nkwatch.dates import MONTH_NAME
 from nkwatch.model import Quantity
 from nkwatch.pkgdata import read_table
 
-DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+# thousands grouped by commas, or by spaces as KCNA and European style write them ("18 000")
+DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3}(?!\d))+|\d+)(?:\.\d+)?"
+GROUPING = re.compile(r"[, \u00a0\u202f]")
 CURRENCY = r"(?:U\.?S\.? )?(?:dollars?|USD|yuan|RMB|renminbi|CNY|euros?|EUR|yen|JPY|r[o]?ubles?)\b"
 RATE_AFTER = re.compile(
     rf"\s*(?:to|per|for|against|a|an)\s+(?:the\s+|one\s+|each\s+|1\s+|a\s+)?(?P<cur>{CURRENCY})",
@@ -156,7 +158,7 @@ class QuantityScanner:
             if row["position"] == "prefix":
                 pattern = re.compile(rf"(?:{row['pattern']})\s*$", re.I)
             else:
-                pattern = re.compile(rf"((?:\s+[\w.’'-]+){{0,2}}?)\s+(?:{row['pattern']})\b")
+                pattern = re.compile(rf"((?:\s+(?!\d)[\w.’'-]+){{0,2}}?)\s+(?:{row['pattern']})\b")
             self.people.append(PeopleNoun(row["unit"], row["kind"], row["position"], pattern))
         self.pers = [
             Per(
@@ -189,9 +191,9 @@ class QuantityScanner:
         found = []
         for m in self.amount.finditer(text):
             if m["attached"]:
-                number: float | None = float(m["attached"].replace(",", ""))
+                number: float | None = float(GROUPING.sub("", m["attached"]))
             elif m["digits"]:
-                digits = m["digits"].replace(",", "")
+                digits = GROUPING.sub("", m["digits"])
                 point = re.search(r"point[\s-](\w+)", m[0][len(m["digits"]) :], re.I)
                 number = float(digits)
                 if point and point[1].lower() in self.words:
