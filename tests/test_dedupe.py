@@ -24,6 +24,7 @@ from nkwatch.dedupe import (
     same_headline,
     same_lead,
     same_text,
+    shared_passage,
     story_id_of,
     truncated_copy,
 )
@@ -309,3 +310,29 @@ def test_the_stage_finds_a_mobile_copy_by_its_address() -> None:
     kb, assigner = Memory(), StoryAssigner()
     story = kb.add(desktop, assigner, "https://en.example.kr/view/AEN1")
     assert kb.add(mobile, assigner, "https://en.example.kr/view/AEN2") != story
+
+
+def test_shared_passage_is_another_papers_edit_of_one_wire_story() -> None:
+    paragraphs = WIRE.split("\n")
+    edit = (
+        "Trains are crossing the Yalu again, carrying flour, fertiliser and spare parts from "
+        "Chinese suppliers to the North Korean border city of Sinuiju after a long pause.\n"
+        + "\n".join(paragraphs[1:])
+        + "\nOfficials in Dandong declined to give figures for the coming months."
+    )
+    pair = Pair.of(fp(WIRE), fp(edit, DAY + dt.timedelta(days=1)))
+    assert same_lead(pair, DEFAULT) is None  # the lead was rewritten
+    assert shared_passage(pair, DEFAULT) is not None
+    far = Pair.of(fp(WIRE), fp(edit, DAY + dt.timedelta(days=60)))
+    assert shared_passage(far, DEFAULT) is None
+    stricter = dataclasses.replace(DEFAULT, passage_shared=pair.shared + 1)
+    assert shared_passage(pair, stricter) is None
+
+
+def test_a_standfirst_above_the_lead_does_not_hide_a_copy_from_the_index() -> None:
+    standfirst = (
+        "Customs officers could not say why traffic rose so fast, but traders point to orders "
+        "placed before the winter.\n"
+    )
+    with_standfirst, without = fp(standfirst + WIRE), fp(" ".join(WIRE.split()[:45]))
+    assert set(with_standfirst.band_keys) & set(without.band_keys)

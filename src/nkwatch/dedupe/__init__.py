@@ -52,6 +52,7 @@ from nkwatch.dedupe.rules import (
     same_headline,
     same_lead,
     same_text,
+    shared_passage,
     truncated_copy,
 )
 from nkwatch.dedupe.thresholds import DEFAULT, Thresholds
@@ -87,6 +88,7 @@ __all__ = [
     "same_headline",
     "same_lead",
     "same_text",
+    "shared_passage",
     "shingles_of",
     "story_id_of",
     "truncated_copy",

@@ -24,6 +24,7 @@ ADDRESS_BAND = LEAD_BAND + 1  # and one for the page's address, when it is one a
 TITLE_BAND = ADDRESS_BAND + 1  # and one for a headline long enough to be a post's own
 TITLE_KEY_WORDS = 5
 LEAD_MIN_WORDS = 20  # the lead is the first line at least this long
+LEADS = 2  # paragraphs whose opening words are filed: a standfirst, then the lead
 LEAD_KEY_WORDS = 15  # copies that keep the lead share these words, whatever else they cut
 LEAD_WORDS = 60  # the most of the lead sentence a shorter version must keep
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’]?\s+(?=[A-Z\"“‘])")
@@ -109,13 +110,22 @@ def shingles_of(words: Sequence[str]) -> frozenset[str]:
 def lead_of(text: str) -> list[str]:
     """The words of the lead sentence: the first sentence of the first paragraph long enough
     to be the lead (at most LEAD_WORDS of them), [] when no paragraph is."""
+    return next(iter(leads_of(text, 1)), [])
+
+
+def leads_of(text: str, count: int) -> list[list[str]]:
+    """The lead sentences of the first `count` paragraphs long enough to hold one: a page
+    may set a standfirst above the lead that its copies drop."""
+    out: list[list[str]] = []
     for line in text.split("\n"):
+        if len(out) == count:
+            break
         if len(words_of(line)) >= LEAD_MIN_WORDS:
             words = words_of(SENTENCE_END.split(line.strip(), 1)[0])
-            return (
+            out.append(
                 words[:LEAD_WORDS] if len(words) >= LEAD_MIN_WORDS else words_of(line)[:LEAD_WORDS]
             )
-    return []
+    return out
 
 
 def headlines_of(text: str) -> list[frozenset[str]]:
@@ -156,7 +166,7 @@ class Fingerprint:
         self.facts = facts_of(body, keys)
         lead = lead_of(body)
         self.lead = shingles_of(lead) if lead else frozenset[str]()
-        self.lead_key = " ".join(lead[:LEAD_KEY_WORDS]) if lead else None
+        self.lead_keys = [" ".join(words[:LEAD_KEY_WORDS]) for words in leads_of(body, LEADS)]
         self.headlines = headlines_of(body)
 
     @cached_property
@@ -168,8 +178,7 @@ class Fingerprint:
             keys += lsh_keys(
                 self.facts, permutations(2, FACT_BANDS * FACT_ROWS), FACT_BANDS, FACT_ROWS, BANDS
             )
-        if self.lead_key:
-            keys.append(band_key(self.lead_key, LEAD_BAND))
+        keys += [band_key(lead, LEAD_BAND) for lead in self.lead_keys]
         if self.address is not None:
             keys.append(band_key(self.address, ADDRESS_BAND))
         if self.title and len(self.title.split()) >= TITLE_KEY_WORDS:

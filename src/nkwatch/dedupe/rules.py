@@ -110,6 +110,20 @@ def same_lead(p: Pair, th: Thresholds) -> Match | None:
     return None
 
 
+def shared_passage(p: Pair, th: Thresholds) -> Match | None:
+    """Another paper's edit of one wire story: a long passage word for word, half the
+    shorter text or more, published within days, the lead and headline rewritten."""
+    if p.far(th) or p.shared < th.passage_shared:
+        return None
+    if p.contained >= th.passage_contained and p.fact_overlap >= th.passage_facts:
+        return Match(
+            LinkKind.NEAR_COPY,
+            p.contained,
+            f"{p.shared} word runs in common, {p.contained:.0%} of the shorter one",
+        )
+    return None
+
+
 def same_headline(p: Pair, th: Thresholds) -> Match | None:
     """One story re-edited at another paper: nearly the same headline over shared wording and
     facts, published within days of the other."""
@@ -230,6 +244,7 @@ RULES: tuple[Rule, ...] = (
     excerpt,
     truncated_copy,
     same_lead,
+    shared_passage,
     same_headline,
     re_post,
     listing_teaser,

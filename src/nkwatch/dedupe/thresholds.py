@@ -32,6 +32,9 @@ class Thresholds:
     headline_contained: float = 0.3
     headline_facts: float = 0.35
     headline_min_shingles: int = 100
+    passage_shared: int = 80  # a passage this long (word runs) in common, within days...
+    passage_contained: float = 0.55  # ...that is this share of the shorter text
+    passage_facts: float = 0.25  # ...over some of the same names and figures
     address_contained: float = 0.3  # one address, and this much of the wording kept
     teaser_max_shingles: int = 80  # a listing's teaser under a post's own headline
     teaser_facts_kept: float = 0.5  # ...repeats this share of its names and figures
