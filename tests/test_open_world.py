@@ -189,3 +189,27 @@ def test_words_run_together_around_names_come_apart(pipeline: Pipeline) -> None:
 def test_a_brand_written_in_camel_case_is_not_split(pipeline: Pipeline) -> None:
     got = found(pipeline, "The operator RasonConTrans said it refused.")
     assert not any(t == "place" for t, _ in got)
+
+
+def test_shared_plural_places_and_directions(pipeline: Pipeline) -> None:
+    names = found(
+        pipeline,
+        "Trade zones on the Wihwa and Hwanggumpyong Islands stayed empty, and rain fell in "
+        "North and South Hamgyong Provinces.",
+    )
+    assert {
+        ("place", "Wihwa Island"),
+        ("place", "Hwanggumpyong Island"),
+        ("place", "North Hamgyong Province"),
+        ("place", "South Hamgyong Province"),
+    } <= names
+
+
+def test_owners_joined_by_and_before_a_plural_are_not_sites(pipeline: Pipeline) -> None:
+    names = found(pipeline, "Both the Chinese and Russian governments operate piers at Rajin.")
+    assert not {n for t, n in names if t == "facility"}
+
+
+def test_a_body_that_takes_on_keeps_its_subject(pipeline: Pipeline) -> None:
+    names = found(pipeline, "Jane Roe of the Council on Foreign Relations spoke on Monday.")
+    assert ("organization", "Council on Foreign Relations") in names

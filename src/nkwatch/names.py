@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
-from functools import lru_cache
+from collections.abc import Callable, Mapping
+from functools import cache, lru_cache
+from types import MappingProxyType
+
+from nkwatch.pkgdata import read_table
 
 TOKEN = re.compile(
     r"[0-9A-Za-z\u00C0-\u024F\u1E00-\u1EFF\u0102-\u01B0]+(?:['’ʼ][A-Za-z\u00C0-\u024F]+)*['’ʼ]?"
@@ -117,3 +120,9 @@ def ministry_of(name: str) -> str | None:
 def slug(text: str) -> str:
     s = strip_marks(text).casefold().translate(APOSTROPHES)
     return re.sub(r"[^0-9a-z\uac00-\ud7a3]+", "-", s).strip("-")
+
+
+@cache
+def demonyms() -> Mapping[str, str]:
+    """'North Korean' -> 'KP': words that say whose a body is, with the owner's country."""
+    return MappingProxyType({row["demonym"]: row["country"] for row in read_table("demonyms.tsv")})

@@ -15,27 +15,20 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from functools import cache
-from types import MappingProxyType
 
 from nkwatch.extract.recognise import Candidate
 from nkwatch.gazetteer import Entry, Gazetteer
 from nkwatch.model import Entity, EntityType, Mention, Post
-from nkwatch.names import display, key_of, slug, without_article
-from nkwatch.pkgdata import read_lines, read_table
+from nkwatch.names import demonyms, display, key_of, slug, without_article
+from nkwatch.pkgdata import read_lines
 
 ADMIN_SUFFIX = re.compile(r"\s+(?:City|Province|County|District|Special City)$")
 ACRONYM_AFTER = re.compile(r"^\s*[\(\[]\s*([A-Z][A-Za-z]{1,7})\s*[\)\]]")
 AKA_AFTER = re.compile(r"^\s*,?\s*\(?(?:aka|a\.k\.a\.|also known as|formerly(?: known as)?|now)\s+")
 
 Variant = Callable[[str, Gazetteer], str | None]
-
-
-@cache
-def demonyms() -> Mapping[str, str]:
-    """'North Korean' -> 'KP': words that say whose a body is, with the owner's country."""
-    return MappingProxyType({row["demonym"]: row["country"] for row in read_table("demonyms.tsv")})
 
 
 @cache

@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from nkwatch.extract.attribute import speech_verbs
 from nkwatch.extract.glued import deglue
 from nkwatch.gazetteer import Entry, Gazetteer
-from nkwatch.names import ministry_of, tokens
+from nkwatch.names import demonyms, ministry_of, tokens
 from nkwatch.people import given_names
 from nkwatch.pkgdata import read_lines, read_table
 
 WORD = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z0-9][\w'’&]*(?:-[\w'’]+)*(?:\.(?=[ ]\d))?|[\uAC00-\uD7A3]+)"
-CONNECTOR = r"(?:of the|of|and|for|&|de)"
+ON_BODIES = ("Council", "Committee", "Commission", "Conference", "Forum", "Panel")
+# 'on' joins a name only after a body that takes it ('Council on Foreign Relations')
+CONNECTOR = r"(?:of the|of|and|for|&|de|(?:" + "|".join(f"(?<={b} )" for b in ON_BODIES) + ")on)"
 CHUNK = re.compile(rf"(?<![\w'’-]){WORD}(?:(?:[ ]{CONNECTOR})?[ ]{WORD})*")
 HANGUL = re.compile(r"[\uAC00-\uD7A3]")
 SYLLABLE = (
@@ -91,9 +93,9 @@ class Recogniser:
         )
         self.head_starts = frozenset(h.words[0] for h in self.heads)
         self.capital_plurals = {
-            h.plural.title(): " ".join(h.words)
+            h.plural.title(): (" ".join(h.words), h.type)
             for h in self.heads
-            if h.plural and h.type == "facility" and " " not in h.plural
+            if h.plural and h.type in ("facility", "place") and " " not in h.plural
         }
         self.surnames = frozenset(read_lines("korean_surnames.txt"))
         self.chinese_surnames = frozenset(read_lines("chinese_surnames.txt"))
@@ -253,7 +255,9 @@ class Recogniser:
             if head.type == "event":
                 return []
             after = i + len(head.words)
-            governs = head.position == "prefix" or (after < len(words) and words[after] == "of")
+            governs = head.position == "prefix" or (
+                after < len(words) and words[after] in GOVERNING
+            )
             if governs and (head.position == "prefix" or i > 0 or len(words) > after + 1):
                 return [Candidate(start, end_of, head.type, text[start:end_of], "pattern")]
             last = i + len(head.words) - 1
@@ -375,9 +379,10 @@ class Recogniser:
     def shared_plural(self, text: str, part: list[tuple[str, int]]) -> list[Candidate]:
         """'the Kangson and Hwanghae Steel Plants': one site for each name, with the head."""
         words = [w for w, _ in part]
-        singular = self.capital_plurals.get(words[-1])
-        if singular is None or "and" not in words:
+        plural = self.capital_plurals.get(words[-1])
+        if plural is None or "and" not in words:
             return []
+        singular, kind = plural
         out = []
         items = split_at([(w.rstrip(","), s) for w, s in part[:-1]], ("and",))
         modifier: list[str] = []
@@ -389,10 +394,14 @@ class Recogniser:
             modifier.insert(0, last[-1][0])
             last = last[:-1]
         items[-1] = last
+        if any(len(item) == 1 and item[0][0] in demonyms() for item in items):
+            return []  # 'Chinese and Russian governments operate piers': owners, not names
+        if any(w[:1].islower() and w.endswith("s") for w in modifier[:-1]):
+            return []  # a clause between the names and the plural, not a shared modifier
         for item in items:
             s, e = item[0][1], item[-1][1] + len(item[-1][0])
             name = " ".join([*(w for w, _ in item), *modifier, singular])
-            out.append(Candidate(s, e, "facility", name, "list"))
+            out.append(Candidate(s, e, kind, name, "list"))
         return out
 
     def find_head(self, words: list[str]) -> tuple[int, Head] | None:
@@ -430,6 +439,8 @@ class Recogniser:
                 out.append(Candidate(m.start(1), m.end(1), "facility", entry.name, "list", entry))
         singular = {h.plural: " ".join(h.words) for h in self.heads if h.plural}
         for m in self.list_re.finditer(text):
+            if any(d in demonyms() for d in re.split(r",\s*|\s+(?:and|or)\s+", m[1])):
+                continue  # 'the Chinese and Russian governments operate piers': owners
             head = singular[m[3]].lower()
             modifier = m[2].strip()
             for item in re.finditer(r"[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?", m[1]):
@@ -439,6 +450,9 @@ class Recogniser:
                 s = m.start(1) + item.start()
                 out.append(Candidate(s, s + len(item.group()), "facility", name, "list"))
         return out
+
+
+GOVERNING = frozenset({"of", "for", "on"})  # 'Council on X', 'Center for X', 'Bank of X'
 
 
 def inside_word(text: str, start: int, end: int) -> bool:
