@@ -213,3 +213,10 @@ def test_owners_joined_by_and_before_a_plural_are_not_sites(pipeline: Pipeline) 
 def test_a_body_that_takes_on_keeps_its_subject(pipeline: Pipeline) -> None:
     names = found(pipeline, "Jane Roe of the Council on Foreign Relations spoke on Monday.")
     assert ("organization", "Council on Foreign Relations") in names
+
+
+def test_a_long_name_misspelled_by_a_letter_is_the_known_body(pipeline: Pipeline) -> None:
+    post = extract(pipeline, "A report by the Institute for Far Easter Studies said so.")
+    [ifes] = [m for m in post.mentions if m.type.value == "organization"]
+    assert ifes.name == "Institute for Far Eastern Studies"
+    assert ifes.text == "Institute for Far Easter Studies"

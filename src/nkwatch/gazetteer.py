@@ -52,6 +52,10 @@ def entry_id(etype: str, ident: str) -> str:
     return f"{etype}:{ident}"
 
 
+MISSPELLING_MIN_CHARS = 20  # shorter names differ by a letter and name other things
+MISSPELLING_SCORE = 95  # rapidfuzz ratio: one or two letters in a long name
+
+
 class Gazetteer:
     """Known entities, an alias index by name key, and an Aho-Corasick matcher."""
 
@@ -103,6 +107,30 @@ class Gazetteer:
                 firsts.add(parts[0])
                 lasts.add(parts[-1])
         return frozenset(firsts), frozenset(lasts)
+
+    @cached_property
+    def long_names(self) -> dict[str, tuple[list[str], list[Entry]]]:
+        """Per type, the keys of names of three words or more, and their entries."""
+        out: dict[str, tuple[list[str], list[Entry]]] = {}
+        for key, entries in self.by_key.items():
+            if key.count(" ") >= 2:
+                for entry in entries:
+                    keys, owners = out.setdefault(entry.type, ([], []))
+                    keys.append(key)
+                    owners.append(entry)
+        return out
+
+    def misspelled(self, name: str, etype: str) -> Entry | None:
+        """The entry a long name misspells by a letter or two ('Institute for Far Easter
+        Studies'), else None."""
+        from rapidfuzz import fuzz, process
+
+        key = self.keys.key_of(display(name))
+        if len(key) < MISSPELLING_MIN_CHARS or key.count(" ") < 2:
+            return None
+        keys, entries = self.long_names.get(etype, ([], []))
+        best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=MISSPELLING_SCORE)
+        return entries[best[2]] if best else None
 
     def lookup(self, name: str, etype: str | None = None) -> Entry | None:
         """The entry a name denotes, if any (of the given type when one is given)."""

@@ -86,6 +86,8 @@ def known(candidate: Candidate, gazetteer: Gazetteer) -> Entry | None:
         other = variant(name, gazetteer)
         if other and (entry := gazetteer.lookup(other, candidate.type)):
             return entry
+    if candidate.type in ("organization", "facility"):
+        return gazetteer.misspelled(name, candidate.type)
     return None
 
 
