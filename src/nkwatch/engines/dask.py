@@ -121,7 +121,7 @@ def connect(cluster: Cluster = Cluster()) -> Iterator[Client]:
             threads_per_worker=1,  # the stages hold the GIL: one thread per process
             processes=cluster.processes,
             dashboard_address=None,
-            silence_logs=logging.ERROR,
+            silence_logs=logging.CRITICAL,  # what it recovers from is not news
         )
     try:
         with Client(local) as client:
