@@ -23,7 +23,7 @@ from nkwatch import Pipeline
 from nkwatch.cli import main
 from nkwatch.engines.dask import Cluster, Flow, connect
 from nkwatch.engines.dask import ingest_paths as dask_ingest_paths
-from nkwatch.errors import StoreError
+from nkwatch.errors import EngineError, StoreError
 from nkwatch.model import Document, Post
 from nkwatch.pipeline import ingest_paths
 from nkwatch.read import ReadFailure
@@ -247,3 +247,31 @@ def test_engine_options_that_do_not_fit_are_usage_errors(
     )
     assert result.exit_code == 2
     assert said in result.output
+
+
+def test_a_running_scheduler_is_used_by_its_address(tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The Sunchon Cement Complex raised output, KCNA said.\n")
+    (folder / "b.txt").write_text("The Musan Mining Complex sent ore to Chongjin in May.\n")
+    runner = CliRunner()
+    serial = runner.invoke(main, ["ingest", str(folder), "--db", str(tmp_path / "serial.db")])
+    assert serial.exit_code == 0, serial.output
+    with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
+        db = tmp_path / "dask.db"
+        args = ["ingest", str(folder), "--db", str(db), "--engine", "dask"]
+        done = runner.invoke(main, [*args, "--scheduler", cluster.scheduler_address])
+    assert done.exit_code == 0, done.output
+    assert done.output.replace(str(db), "KB") == serial.output.replace(
+        str(tmp_path / "serial.db"), "KB"
+    )
+    assert listings(db) == listings(tmp_path / "serial.db")
+
+
+def test_an_unreachable_scheduler_is_one_line_saying_what_to_do() -> None:
+    with pytest.raises(EngineError) as caught, connect(Cluster("tcp://127.0.0.1:9", wait=1)):
+        pass
+    assert str(caught.value).startswith("could not reach the Dask scheduler at tcp://127.0.0.1:9")
+    assert str(caught.value).endswith("start it (dask scheduler) or check the address")

@@ -173,11 +173,15 @@ def ingest_paths(
     workers. `pipeline` builds the stages on each worker (once per worker); `on_workers`
     hears of each chunk done there (called from the client's event loop thread)."""
     require()
-    from distributed import WorkerPlugin  # noqa: F401  (the plugin module needs it)
-
     from nkwatch.engines.dask_tasks import PLUGIN, PipelinePlugin
 
-    client.register_plugin(PipelinePlugin(pipeline), name=PLUGIN)
+    try:
+        client.register_plugin(PipelinePlugin(pipeline), name=PLUGIN)
+    except Exception as exc:  # a worker without nkwatch (or another version of it)
+        raise EngineError(
+            f"the Dask workers could not take nkwatch's stages ({type(exc).__name__}: {exc});"
+            " install this nkwatch on every worker"
+        ) from exc
     selection = select_files(paths, exclude)
     tally = Tally(files=len(selection.files))
     kb = Opener(store)
