@@ -277,7 +277,7 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
     print()
     print(
-        "| engine | posts | posts/s | startup s | ms/post first 10% | ms/post last 10% | peak MiB (global stages) | peak MiB per worker |"
+        "| engine | posts | posts/s | startup s | ms/post, first tenth | ms/post, last tenth checkpointed | peak MiB (global stages) | peak MiB per worker |"
     )
     print("|---|---:|---:|---:|---:|---:|---:|---|")
     for r in results:
