@@ -120,7 +120,8 @@ def test_two_workers_give_the_serial_result_though_one_is_killed_mid_run(
 ) -> None:
     db = tmp_path / "kb.db"
     child = subprocess.Popen(
-        nkwatch("ingest", *corpus, "--db", str(db), "--engine", "dask", "--workers", "2"),
+        nkwatch("ingest", *corpus, "--db", str(db), "--engine", "dask", "--workers", "2")
+        + ["--batch", "10"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -135,7 +136,7 @@ def test_two_workers_give_the_serial_result_though_one_is_killed_mid_run(
     killed_at = committed(db)
     out, err = child.communicate(timeout=120)
     assert child.returncode == 0, err
-    assert killed_at < 90, "the kill came too late to test anything"
+    assert killed_at < 100, "the kill came too late to test anything"
     assert "could not read" in serial.failures  # the real pages hold a few bad ones
     assert result(db, out, err) == serial
 

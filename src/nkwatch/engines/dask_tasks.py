@@ -25,8 +25,9 @@ Outcome = list[Post] | BaseException  # a document's posts, or what went wrong w
 
 
 class PipelinePlugin(WorkerPlugin):
-    """Holds one worker's Pipeline: built by `factory` on the worker's first task (the
-    gazetteer takes a second or two to load) and kept for every task after it."""
+    """Holds one worker's Pipeline: built by `factory` as the worker takes the plugin, in
+    a thread of its own (the gazetteer takes a second or two to load, while the client
+    reads its first files), and kept for every task after it."""
 
     def __init__(self, factory: Callable[[], Pipeline]) -> None:
         self.factory = factory
@@ -36,6 +37,7 @@ class PipelinePlugin(WorkerPlugin):
     def setup(self, worker: Worker) -> None:
         self.built = None
         self.lock = threading.Lock()
+        threading.Thread(target=self.pipeline, name="nkwatch-pipeline", daemon=True).start()
 
     def pipeline(self) -> Pipeline:
         assert self.lock is not None, "the plugin was not set up on this worker"
