@@ -79,7 +79,7 @@ def nkwatch(*args: str) -> list[str]:
     return [sys.executable, "-m", "nkwatch", *args]
 
 
-def listings(db: Path) -> list[str]:
+def listings(db: Path | str) -> list[str]:
     runner = CliRunner()
     outputs = []
     for args in LISTINGS:
@@ -250,7 +250,9 @@ def test_engine_options_that_do_not_fit_are_usage_errors(
     assert said in result.output
 
 
-def test_a_running_scheduler_is_used_by_its_address(tmp_path: Path) -> None:
+def test_a_running_scheduler_writes_into_postgresql_as_the_serial_ingest_into_sqlite(
+    tmp_path: Path, postgres_url: str
+) -> None:
     from distributed import LocalCluster
 
     folder = tmp_path / "docs"
@@ -258,17 +260,17 @@ def test_a_running_scheduler_is_used_by_its_address(tmp_path: Path) -> None:
     (folder / "a.txt").write_text("The Sunchon Cement Complex raised output, KCNA said.\n")
     (folder / "b.txt").write_text("The Musan Mining Complex sent ore to Chongjin in May.\n")
     runner = CliRunner()
-    serial = runner.invoke(main, ["ingest", str(folder), "--db", str(tmp_path / "serial.db")])
+    sqlite = str(tmp_path / "serial.db")
+    serial = runner.invoke(main, ["ingest", str(folder), "--db", sqlite])
     assert serial.exit_code == 0, serial.output
     with LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster:
-        db = tmp_path / "dask.db"
-        args = ["ingest", str(folder), "--db", str(db), "--engine", "dask"]
-        done = runner.invoke(main, [*args, "--scheduler", cluster.scheduler_address])
+        args = ["ingest", str(folder), "--db", postgres_url, "--index", str(tmp_path / "idx")]
+        done = runner.invoke(
+            main, [*args, "--engine", "dask", "--scheduler", cluster.scheduler_address]
+        )
     assert done.exit_code == 0, done.output
-    assert done.output.replace(str(db), "KB") == serial.output.replace(
-        str(tmp_path / "serial.db"), "KB"
-    )
-    assert listings(db) == listings(tmp_path / "serial.db")
+    assert done.output.replace(postgres_url, "KB") == serial.output.replace(sqlite, "KB")
+    assert listings(postgres_url) == listings(sqlite)
 
 
 def test_an_unreachable_scheduler_is_one_line_saying_what_to_do() -> None:
