@@ -7,6 +7,8 @@
     ├── StoreError            the knowledge base itself failed
     ├── ExportError           an export could not be written
     ├── SearchError           the search index could not be opened, written or asked
+    ├── EngineError           a distributed engine could not start or reach its workers
+    │   └── MissingExtra      an optional dependency it needs is not installed
     └── NotFound              a post, entity or story that is not in the store
         └── Ambiguous         a name that denotes several of them
 
@@ -41,6 +43,14 @@ class ExportError(NkwatchError):
 
 class SearchError(NkwatchError):
     """The search index could not be opened, written or queried."""
+
+
+class EngineError(NkwatchError):
+    """A distributed engine could not start, or could not reach its scheduler or workers."""
+
+
+class MissingExtra(EngineError):
+    """An optional dependency is not installed; the message names the extra to install."""
 
 
 class NotFound(NkwatchError):

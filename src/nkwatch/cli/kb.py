@@ -6,7 +6,7 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -37,6 +37,9 @@ from nkwatch.cli.table import (
 )
 from nkwatch.printable import flat, one_line, printable
 
+if TYPE_CHECKING:
+    from nkwatch.store import Store
+
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -58,6 +61,25 @@ from nkwatch.printable import flat, one_line, printable
     help="Commit after this many documents (and at least every 2 seconds, and after each"
     " file): Ctrl-C keeps every committed batch.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where read, split, describe and extract run: in this process, or on Dask workers"
+    " (pip install 'nkwatch[dask]'); resolve, dedupe and store run here either way.",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="With --engine dask: a running Dask scheduler, whose workers see the files at the"
+    " same paths. Without it a local cluster is started.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="With --engine dask and no --scheduler: local worker processes (default: one per core).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but failures.")
 @click.option(
     "-v", "--verbose", is_flag=True, help="Also name each file as it is read, and files left out."
@@ -71,6 +93,9 @@ def ingest(
     max_bytes: int | None,
     exclude: tuple[str, ...],
     batch: int,
+    engine: str,
+    scheduler: str | None,
+    workers: int | None,
     quiet: bool,
     verbose: bool,
     index: str | None,
@@ -80,18 +105,21 @@ def ingest(
     """Read documents (files or folders) into the knowledge base and its search index.
 
     Work is committed in batches: Ctrl-C keeps what is done (exit 130), and running the
-    same command again goes on from there. Nothing is created when nothing could be read."""
+    same command again goes on from there. Nothing is created when nothing could be read.
+    With --engine dask the per-document stages run on a Dask cluster, with the same result."""
     from contextlib import nullcontext
 
     from nkwatch.cli import INTERRUPTED
+    from nkwatch.cli.engines import engine_run
     from nkwatch.cli.progress import IngestBar
     from nkwatch.indexing import Feeder, index_path
-    from nkwatch.pipeline import Batching, Pipeline, Progress, ingest_paths
+    from nkwatch.pipeline import Batching, Progress
     from nkwatch.ratings import Ratings
     from nkwatch.read import MAX_BYTES
     from nkwatch.search import SearchIndex
-    from nkwatch.store import Store, is_server, open_store
+    from nkwatch.store import is_server, open_store
 
+    run = engine_run(engine, scheduler, workers)
     opened: list[Store] = []
     feeders: list[Feeder] = []
     wants_index = bool(index) or not is_server(db)  # a server's index is where the user names it
@@ -114,18 +142,17 @@ def ingest(
             last[0] = p.source
             out(f"  reading {p.source}", err=True)
 
-    pipeline = Pipeline()
     try:
         with bar if bar is not None else nullcontext():
-            report = ingest_paths(
+            report = run(
                 list(paths),
                 open_kb,
-                pipeline,
-                max_bytes or MAX_BYTES,
-                progress,
+                max_bytes=max_bytes or MAX_BYTES,
+                progress=progress,
                 on_stored=lambda b: feeders[0].add(b.posts, b.stories) if feeders else None,
                 exclude=exclude,
                 batching=Batching(documents=batch),
+                bar=bar,
             )
         for feeder in feeders:
             feeder.flush()

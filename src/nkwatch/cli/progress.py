@@ -1,5 +1,6 @@
 """The ingest's progress bar on a terminal (rich): files and the documents of the file
-being read, with the totals where they are known, the rate and the time left."""
+being read, with the totals where they are known, the rate and the time left; with
+--engine dask, the documents done on the workers and their rate too."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from rich.text import Text
 from nkwatch.printable import one_line
 
 if TYPE_CHECKING:
+    from nkwatch.engines.dask import WorkerProgress
     from nkwatch.pipeline import Progress
 
 
@@ -49,11 +51,13 @@ class IngestBar:
         )
         self.files: TaskID | None = None
         self.items: TaskID | None = None
+        self.remote: TaskID | None = None
 
     def __enter__(self) -> IngestBar:
         self.bar.start()
         self.files = self.bar.add_task("files", total=None, note="")
         self.items = self.bar.add_task("documents", total=None, note="", visible=False)
+        self.remote = self.bar.add_task("on workers", total=None, note="", visible=False)
         return self
 
     def __exit__(
@@ -80,4 +84,16 @@ class IngestBar:
             total=p.items_total,
             visible=many,
             note=("…" + name[-39:]) if len(name) > 40 else name,
+        )
+
+    def workers(self, p: WorkerProgress) -> None:
+        """The Dask side: documents done on the workers out of those sent (rich's bar is
+        safe to update from the client's event loop thread)."""
+        assert self.remote is not None
+        self.bar.update(
+            self.remote,
+            completed=p.done,
+            total=p.sent,
+            visible=True,
+            note=f"{p.workers} worker{'s' if p.workers != 1 else ''}",
         )
