@@ -220,3 +220,15 @@ def test_a_long_name_misspelled_by_a_letter_is_the_known_body(pipeline: Pipeline
     [ifes] = [m for m in post.mentions if m.type.value == "organization"]
     assert ifes.name == "Institute for Far Eastern Studies"
     assert ifes.text == "Institute for Far Easter Studies"
+
+
+def test_a_title_after_and_and_a_glued_tail_that_spells_a_word(pipeline: Pipeline) -> None:
+    names = found(
+        pipeline, "Flowers lay before PresidentKim Il Sungand ChairmanKim Jong Ilon the day."
+    )
+    assert names == {("person", "Kim Il Sung"), ("person", "Kim Jong Il")}
+    names = found(
+        pipeline, "Tribute was paid to Premier Pak Pong Ju and Chairman Kim Jong Il, who spoke."
+    )
+    assert ("person", "Kim Jong Il") in names
+    assert not any(n.startswith("Chairman") for _, n in names)

@@ -82,8 +82,10 @@ def glued_tail(
     if before is None:
         return 0
     whole = gazetteer.keys.key_of(before.group() + piece).split()
-    if any(" ".join(whole[-n:]) in gazetteer.by_key for n in (1, 2, 3, 4)):
-        return 0  # the word is a name as it stands
+    if any(" ".join(whole[-n:]) in gazetteer.by_key for n in (2, 3, 4)) or any(
+        entry.name.split()[-1] == piece for entry in gazetteer.by_key.get(whole[-1], [])
+    ):
+        return 0  # the word is a name as it stands (spelt as it is, not 'Ilon' as 'iron')
     for cut in range(len(piece) - 2, 1, -1):
         head = piece[:cut]
         if gazetteer.keys.fold(head) not in lasts:

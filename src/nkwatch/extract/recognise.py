@@ -236,6 +236,14 @@ class Recogniser:
         return out
 
     def classify_part(self, text: str, part: list[tuple[str, int]], title: bool) -> list[Candidate]:
+        # a title opening a part ('... and Chairman Kim Jong Il') is not part of the name
+        while (
+            len(part) > 1
+            and self.title_re.match(part[0][0])
+            and part[1][0] not in self.head_starts
+            and part[1][0] not in CONNECTORS  # 'Minister of X' names the ministry
+        ):
+            part, title = part[1:], True
         words = [w for w, _ in part]
         start = part[0][1]
         end_of = part[-1][1] + len(part[-1][0])
