@@ -23,6 +23,7 @@ from nkwatch.gazetteer import Entry, Gazetteer
 from nkwatch.names import ministry_of, tokens
 from nkwatch.people import given_names
 from nkwatch.pkgdata import read_lines, read_table
+from nkwatch.spans import Spans
 
 WORD = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z0-9][\w'’&]*(?:-[\w'’]+)*(?:\.(?=[ ]\d))?|[\uAC00-\uD7A3]+)"
 CONNECTOR = r"(?:of the|of|and|for|&|de)"
@@ -482,10 +483,10 @@ def quoted_titles(text: str) -> list[tuple[int, int]]:
 def select(candidates: list[Candidate]) -> list[Candidate]:
     """The longest candidates that do not overlap; ties go to the better-informed extractor."""
     chosen: list[Candidate] = []
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
     for c in sorted(candidates, key=lambda c: c.rank, reverse=True):
-        if c.end <= c.start or any(c.start < b and a < c.end for a, b in taken):
+        if c.end <= c.start or taken.overlaps(c.start, c.end):
             continue
         chosen.append(c)
-        taken.append((c.start, c.end))
+        taken.add(c.start, c.end)
     return sorted(chosen, key=lambda c: c.start)
