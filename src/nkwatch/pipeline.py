@@ -22,7 +22,7 @@ from nkwatch.dedupe import StoryAssigner
 from nkwatch.describe import describe, plain_name
 from nkwatch.extract import Extractor
 from nkwatch.model import Document, Post
-from nkwatch.read import MAX_BYTES, ReadFailure, read_one, read_paths, select_files
+from nkwatch.read import MAX_BYTES, ReadFailure, ReadNote, read_one, read_paths, select_files
 from nkwatch.resolve import UNKNOWN_MARK, entities_of, found_names
 from nkwatch.split import address_of, split
 from nkwatch.store import Store
@@ -63,6 +63,7 @@ class IngestReport:
     failures: list[ReadFailure] = field(default_factory=list)
     skipped_items: int = 0  # items of files left out on purpose (KCNA items with no text)
     left_out: list[str] = field(default_factory=list)  # files --exclude or the defaults left out
+    notes: list[ReadNote] = field(default_factory=list)  # what was left out of items kept
     interrupted: bool = False  # stopped by Ctrl-C (or SIGINT): committed batches are kept
 
 
@@ -89,6 +90,7 @@ class Tally:
     file: str | None = None  # the file being read
     items: int | None = None
     skipped: int = 0
+    notes: list[ReadNote] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -105,11 +107,13 @@ def extract_paths(
     pipeline: Pipeline | None = None,
     max_bytes: int = MAX_BYTES,
     exclude: Sequence[str] = (),
+    on_note: Callable[[ReadNote], None] | None = None,
 ) -> Iterator[Post | ReadFailure]:
     """Posts of every document under the paths, in reading order; a file (or an item in
-    it) that cannot be read is yielded as a ReadFailure, never raised."""
+    it) that cannot be read is yielded as a ReadFailure, never raised. `on_note` hears
+    what was left out of items kept (a date outside the calendar)."""
     pipeline = pipeline or Pipeline()
-    for item in read_paths(paths, max_bytes, exclude):
+    for item in read_paths(paths, max_bytes, exclude, on_note):
         if isinstance(item, ReadFailure):
             yield item
         else:
@@ -139,6 +143,7 @@ def ingest_paths(
             tally.file = str(path)
             tally.items = len(reading.items)
             tally.skipped += reading.skipped
+            tally.notes.extend(reading.notes)
             yield from reading.items
 
     report = ingest_items(items(), store, pipeline, progress, on_stored, batching, tally)
@@ -240,6 +245,7 @@ def ingest_items(
             True  # the batch in hand is dropped: its transaction never began or rolled back
         )
     report.skipped_items = tally.skipped
+    report.notes = list(tally.notes)
     if tally.files is not None:  # the reader counted them, item failures and all
         report.files = tally.read
     return report

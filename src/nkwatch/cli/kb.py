@@ -58,6 +58,16 @@ from nkwatch.printable import flat, one_line, printable
     help="Commit after this many documents (and at least every 2 seconds, and after each"
     " file): Ctrl-C keeps every committed batch.",
 )
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=60,
+    show_default=True,
+    envvar="NKWATCH_WAIT",
+    metavar="SECONDS",
+    help="How long to wait for another ingest writing to the same SQLite file before"
+    " giving up with one line (or NKWATCH_WAIT).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but failures.")
 @click.option(
     "-v", "--verbose", is_flag=True, help="Also name each file as it is read, and files left out."
@@ -71,6 +81,7 @@ def ingest(
     max_bytes: int | None,
     exclude: tuple[str, ...],
     batch: int,
+    wait: float,
     quiet: bool,
     verbose: bool,
     index: str | None,
@@ -98,10 +109,10 @@ def ingest(
     where = index_path(db, index) if wants_index else None
 
     def open_kb() -> Store:
-        store = open_store(db, write=True)
+        store = open_store(db, write=True, wait=wait)
         opened.append(store)
         if where is not None:
-            feeders.append(Feeder(SearchIndex.open(where), store, Ratings.load(outlets)))
+            feeders.append(Feeder(SearchIndex.open(where, wait), store, Ratings.load(outlets)))
         return store
 
     bar = IngestBar() if sys.stderr.isatty() and not quiet else None
@@ -134,6 +145,8 @@ def ingest(
             store.close()
     for failure in report.failures:
         out(f"  could not read {failure.source}: {failure.reason}", err=True)
+    for note in report.notes:
+        out(f"  note: {note.source}: {note.reason}", err=True)
     if verbose:
         for name in report.left_out:
             out(f"  left out {name}", err=True)
@@ -180,10 +193,13 @@ def extract(
     from nkwatch.cli.table import csv_lines, jsonl_line, table_lines
     from nkwatch.export import post_record
     from nkwatch.pipeline import Pipeline, extract_paths
-    from nkwatch.read import MAX_BYTES, ReadFailure
+    from nkwatch.read import MAX_BYTES, ReadFailure, ReadNote
 
     failures, printed, rows = 0, 0, []
-    for item in extract_paths(list(paths), Pipeline(), max_bytes or MAX_BYTES, exclude):
+    def note(n: ReadNote) -> None:
+        out(f"nkwatch: note: {n.source}: {n.reason}", err=True)
+
+    for item in extract_paths(list(paths), Pipeline(), max_bytes or MAX_BYTES, exclude, note):
         if isinstance(item, ReadFailure):
             failures += 1
             out(f"nkwatch: could not read {item.source}: {item.reason}", err=True)

@@ -22,6 +22,7 @@ from nkwatch.read.common import (
     FileInfo,
     ReadFailure,
     Reading,
+    ReadNote,
     Skipped,
     cleaned,
     normalise_newlines,
@@ -36,6 +37,7 @@ __all__ = [
     "MAX_BYTES",
     "FileReading",
     "ReadFailure",
+    "ReadNote",
     "Selection",
     "Skipped",
     "decode",
@@ -130,11 +132,13 @@ def decode(raw: bytes, source: str) -> str:
 
 @dataclass(frozen=True)
 class FileReading:
-    """What one file held: its documents and unusable items in file order, and how many
-    items were left out on purpose (items with no text)."""
+    """What one file held: its documents and unusable items in file order, how many
+    items were left out on purpose (items with no text), and notes on what was left out
+    of items kept (dates outside the calendar)."""
 
     items: tuple[Document | ReadFailure, ...]
     skipped: int = 0
+    notes: tuple[ReadNote, ...] = ()
 
 
 def read_items(path: Path, max_bytes: int = MAX_BYTES) -> list[Document | ReadFailure]:
@@ -146,8 +150,10 @@ def read_items(path: Path, max_bytes: int = MAX_BYTES) -> list[Document | ReadFa
 def read_file_items(path: Path, max_bytes: int = MAX_BYTES) -> FileReading:
     """One file -> a FileReading. Raises InputError when the file as a whole is unusable."""
     reading = raw_reading(path, max_bytes)
-    kept = tuple(cleaned(i) for i in reading if not isinstance(i, Skipped))
-    return FileReading(kept, len(reading) - len(kept))  # type: ignore[arg-type]
+    kept = tuple(cleaned(i) for i in reading if isinstance(i, Document | ReadFailure))
+    notes = tuple(cleaned(i) for i in reading if isinstance(i, ReadNote))
+    skipped = sum(isinstance(i, Skipped) for i in reading)
+    return FileReading(kept, skipped, notes)
 
 
 def raw_reading(path: Path, max_bytes: int) -> Reading:
@@ -162,8 +168,20 @@ def raw_reading(path: Path, max_bytes: int) -> Reading:
         )
     try:
         raw = path.read_bytes()
+        after = path.stat()
     except OSError as exc:
         raise UnreadableInput(f"{source}: cannot read it ({exc.strerror})") from exc
+    if len(raw) != after.st_size or (after.st_mtime_ns, after.st_size) != (
+        stat.st_mtime_ns,
+        stat.st_size,
+    ):
+        raise UnreadableInput(
+            f"{source}: the file changed while it was read; ingest it again once it is written"
+        )
+    if len(raw) > max_bytes:
+        raise UnreadableInput(
+            f"{source}: {len(raw):,} bytes is over the {max_bytes:,}-byte limit; split it or raise --max-bytes"
+        )
     if not raw.strip():
         raise UnreadableInput(f"{source}: the file is empty; nothing to read")
     modified = dt.datetime.fromtimestamp(stat.st_mtime).date()
@@ -216,12 +234,19 @@ READERS: dict[str, Callable[[str, FileInfo], Reading]] = {
 
 
 def read_paths(
-    paths: list[Path], max_bytes: int = MAX_BYTES, exclude: Sequence[str] = ()
+    paths: list[Path],
+    max_bytes: int = MAX_BYTES,
+    exclude: Sequence[str] = (),
+    on_note: Callable[[ReadNote], None] | None = None,
 ) -> Iterator[Document | ReadFailure]:
     """Every document under the paths, in order; failures (of files, or of items in them)
-    are yielded, never raised."""
+    are yielded, never raised. `on_note` hears what was left out of the documents kept."""
     for path in iter_files(paths, exclude):
-        yield from read_one(path, max_bytes).items
+        reading = read_one(path, max_bytes)
+        if on_note is not None:
+            for note in reading.notes:
+                on_note(note)
+        yield from reading.items
 
 
 def read_one(path: Path, max_bytes: int = MAX_BYTES) -> FileReading:
@@ -232,4 +257,8 @@ def read_one(path: Path, max_bytes: int = MAX_BYTES) -> FileReading:
         return read_file_items(path, max_bytes)
     except InputError as exc:
         reason = str(exc).removeprefix(f"{path}: ")
-        return FileReading((cleaned(ReadFailure(str(path), reason)),))  # type: ignore[arg-type]
+    except RecursionError:
+        reason = "nested too deep to read; flatten it or leave it out"
+    except Exception as exc:  # a defect in a reader must not sink the rest of the batch
+        reason = f"nkwatch failed reading it ({type(exc).__name__}: {exc}); please report this"
+    return FileReading((cleaned(ReadFailure(str(path), reason)),))
