@@ -196,6 +196,7 @@ def extract(
     from nkwatch.read import MAX_BYTES, ReadFailure, ReadNote
 
     failures, printed, rows = 0, 0, []
+
     def note(n: ReadNote) -> None:
         out(f"nkwatch: note: {n.source}: {n.reason}", err=True)
 

@@ -396,9 +396,7 @@ class DateFinder:
                     seen = m.end()
                     yield m
 
-    def relatives(
-        self, text: str, published: dt.date, taken: Spans
-    ) -> list[DateMention]:
+    def relatives(self, text: str, published: dt.date, taken: Spans) -> list[DateMention]:
         found = []
         matches: dict[int, re.Match[str]] = {}
         for hit in RELATIVE_WORD.finditer(text):  # read only around the words they all hold

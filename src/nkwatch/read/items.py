@@ -59,10 +59,16 @@ def read_jsonl(text: str, file: FileInfo) -> Reading:
         try:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
-            found.append(ReadFailure(file.source, f"line {i + 1} is not valid JSON ({exc.msg}); {REST}"))
+            found.append(
+                ReadFailure(file.source, f"line {i + 1} is not valid JSON ({exc.msg}); {REST}")
+            )
             continue
         except (ValueError, RecursionError) as exc:
-            found.append(ReadFailure(file.source, f"line {i + 1} is not usable JSON ({json_trouble(exc)}); {REST}"))
+            found.append(
+                ReadFailure(
+                    file.source, f"line {i + 1} is not usable JSON ({json_trouble(exc)}); {REST}"
+                )
+            )
             continue
         found.extend(read_item(item, file, i, f"item on line {i + 1}"))
     return checked(found, file, "no line holds an object with 'text'")

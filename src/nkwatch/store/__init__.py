@@ -33,9 +33,7 @@ def open_store(target: str | Path, write: bool = False, wait: float | None = Non
         from nkwatch.store.postgres import PostgresStore
 
         return PostgresStore(str(target), write)
-    from nkwatch.store.sqlite import SQLiteStore
-
-    from nkwatch.store.sqlite import BUSY_SECONDS
+    from nkwatch.store.sqlite import BUSY_SECONDS, SQLiteStore
 
     return SQLiteStore(Path(target), write, BUSY_SECONDS if wait is None else wait)
 
