@@ -113,6 +113,8 @@ def decode(raw: bytes, source: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if (text := utf16_without_mark(raw)) is not None:
+            return text
         raise UnreadableInput(
             f"{source}: looks binary (NUL bytes); give nkwatch text, HTML, PDF, a feed or JSON"
         )
@@ -128,6 +130,20 @@ def decode(raw: bytes, source: str) -> str:
             f"{source}: the bytes are in no text encoding nkwatch can detect; save the file as UTF-8"
         )
     return str(best)
+
+
+def utf16_without_mark(raw: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark, told by where its NUL bytes fall (the
+    high byte of every Latin letter); None when the bytes are not that."""
+    head = raw[:8192]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    half = len(head) // 2 or 1
+    if max(even, odd) < half * 0.3 or min(even, odd) > half * 0.02:
+        return None
+    try:
+        return raw.decode("utf-16-le" if odd > even else "utf-16-be")
+    except UnicodeDecodeError:
+        return None
 
 
 @dataclass(frozen=True)
