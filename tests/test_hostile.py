@@ -6,6 +6,7 @@ do not count), with a floor for noise."""
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -43,3 +44,22 @@ def test_four_times_the_input_takes_at_most_ten_times_as_long(
     t_small = extract_seconds(small, pipeline)
     t_large = extract_seconds(large, pipeline)
     assert t_large <= BOUND * t_small + NOISE, (t_small, t_large)
+
+
+def test_a_document_over_the_limit_is_refused_in_one_line(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from nkwatch.cli import main
+
+    path = tmp_path / "items.jsonl"
+    long_text = "The Kangson steel works ran. " * 200
+    lines = [{"url": "https://example.org/1", "text": "The Nampo port loaded coal."}]
+    lines += [{"url": "https://example.org/2", "text": long_text}]
+    path.write_text("\n".join(json.dumps(x) for x in lines))
+    result = CliRunner().invoke(main, ["extract", str(path), "--max-chars", "1000"])
+    assert result.exit_code == 0 and result.stdout.count("\n") == 1
+    [line] = result.stderr.splitlines()
+    assert line == (
+        f"nkwatch: could not read https://example.org/2: a document of {len(long_text.strip()):,}"
+        " characters is over the 1,000-character limit; split it or raise --max-chars"
+    )

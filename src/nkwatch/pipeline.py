@@ -22,7 +22,15 @@ from nkwatch.dedupe import StoryAssigner
 from nkwatch.describe import describe, plain_name
 from nkwatch.extract import Extractor
 from nkwatch.model import Document, Post
-from nkwatch.read import MAX_BYTES, ReadFailure, ReadNote, read_one, read_paths, select_files
+from nkwatch.read import (
+    MAX_BYTES,
+    MAX_CHARS,
+    ReadFailure,
+    ReadNote,
+    read_one,
+    read_paths,
+    select_files,
+)
 from nkwatch.resolve import UNKNOWN_MARK, entities_of, found_names
 from nkwatch.split import address_of, split
 from nkwatch.store import Store
@@ -108,12 +116,13 @@ def extract_paths(
     max_bytes: int = MAX_BYTES,
     exclude: Sequence[str] = (),
     on_note: Callable[[ReadNote], None] | None = None,
+    max_chars: int = MAX_CHARS,
 ) -> Iterator[Post | ReadFailure]:
     """Posts of every document under the paths, in reading order; a file (or an item in
     it) that cannot be read is yielded as a ReadFailure, never raised. `on_note` hears
     what was left out of items kept (a date outside the calendar)."""
     pipeline = pipeline or Pipeline()
-    for item in read_paths(paths, max_bytes, exclude, on_note):
+    for item in read_paths(paths, max_bytes, exclude, on_note, max_chars):
         if isinstance(item, ReadFailure):
             yield item
         else:
@@ -129,6 +138,7 @@ def ingest_paths(
     on_stored: Callable[[Stored], None] | None = None,
     exclude: Sequence[str] = (),
     batching: Batching = Batching(),
+    max_chars: int = MAX_CHARS,
 ) -> IngestReport:
     """Read, process and store every document under the paths (see `ingest_items`).
     `store` may be a function that opens it: it is called only once there is a document to
@@ -138,7 +148,7 @@ def ingest_paths(
 
     def items() -> Iterator[Document | ReadFailure]:
         for path in selection.files:
-            reading = read_one(path, max_bytes)
+            reading = read_one(path, max_bytes, max_chars)
             tally.read += 1
             tally.file = str(path)
             tally.items = len(reading.items)

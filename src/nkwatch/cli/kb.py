@@ -41,6 +41,12 @@ from nkwatch.printable import flat, one_line, printable
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    help="Refuse (with one line) a document longer than this many characters"
+    " (default 20,000,000); the rest of the file is read.",
+)
+@click.option(
     "--max-bytes", type=click.IntRange(min=1), help="Skip files larger than this (default 50 MB)."
 )
 @click.option(
@@ -78,6 +84,7 @@ from nkwatch.printable import flat, one_line, printable
 @clean_errors
 def ingest(
     paths: tuple[Path, ...],
+    max_chars: int | None,
     max_bytes: int | None,
     exclude: tuple[str, ...],
     batch: int,
@@ -99,7 +106,7 @@ def ingest(
     from nkwatch.indexing import Feeder, index_path
     from nkwatch.pipeline import Batching, Pipeline, Progress, ingest_paths
     from nkwatch.ratings import Ratings
-    from nkwatch.read import MAX_BYTES
+    from nkwatch.read import MAX_BYTES, MAX_CHARS
     from nkwatch.search import SearchIndex
     from nkwatch.store import Store, is_server, open_store
 
@@ -137,6 +144,7 @@ def ingest(
                 on_stored=lambda b: feeders[0].add(b.posts, b.stories) if feeders else None,
                 exclude=exclude,
                 batching=Batching(documents=batch),
+                max_chars=max_chars or MAX_CHARS,
             )
         for feeder in feeders:
             feeder.flush()
@@ -180,6 +188,12 @@ def ingest(
     "jsonl", "jsonl: the extraction contract (docs/contract.md); table and csv: one row per post."
 )
 @click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    help="Refuse (with one line) a document longer than this many characters"
+    " (default 20,000,000); the rest of the file is read.",
+)
+@click.option(
     "--max-bytes", type=click.IntRange(min=1), help="Skip files larger than this (default 50 MB)."
 )
 @click.option(
@@ -187,20 +201,27 @@ def ingest(
 )
 @clean_errors
 def extract(
-    paths: tuple[Path, ...], fmt: str, max_bytes: int | None, exclude: tuple[str, ...]
+    paths: tuple[Path, ...],
+    fmt: str,
+    max_chars: int | None,
+    max_bytes: int | None,
+    exclude: tuple[str, ...],
 ) -> None:
     """Run the per-document stages and print the posts; nothing is stored."""
     from nkwatch.cli.table import csv_lines, jsonl_line, table_lines
     from nkwatch.export import post_record
     from nkwatch.pipeline import Pipeline, extract_paths
-    from nkwatch.read import MAX_BYTES, ReadFailure, ReadNote
+    from nkwatch.read import MAX_BYTES, MAX_CHARS, ReadFailure, ReadNote
 
     failures, printed, rows = 0, 0, []
 
     def note(n: ReadNote) -> None:
         out(f"nkwatch: note: {n.source}: {n.reason}", err=True)
 
-    for item in extract_paths(list(paths), Pipeline(), max_bytes or MAX_BYTES, exclude, note):
+    found = extract_paths(
+        list(paths), Pipeline(), max_bytes or MAX_BYTES, exclude, note, max_chars or MAX_CHARS
+    )
+    for item in found:
         if isinstance(item, ReadFailure):
             failures += 1
             out(f"nkwatch: could not read {item.source}: {item.reason}", err=True)

@@ -21,6 +21,7 @@ from functools import cache
 from nkwatch.dates import MONTH_NAME
 from nkwatch.model import Quantity
 from nkwatch.pkgdata import read_table
+from nkwatch.spans import Spans
 
 DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 CURRENCY = r"(?:U\.?S\.? )?(?:dollars?|USD|yuan|RMB|renminbi|CNY|euros?|EUR|yen|JPY|r[o]?ubles?)\b"
@@ -238,7 +239,7 @@ class QuantityScanner:
             quantity = Quantity(text[start:end], kind, amount.value * factor, name, start, end)
             found.append(Found(quantity, group, amount.start))
         merged = self.ranges(text, amounts, found)
-        cues = CueSpans(text, self.kinds)
+        cues = CueSpans(text, self.kinds, [f.quantity for f in merged])
         quantities = [self.finish(text, f, cues) for f in merged]
         quantities += self.ratios(text)
         kept = sorted(self.rates(text, quantities), key=lambda q: (q.start, -q.end, q.value))
@@ -442,14 +443,22 @@ def sentence(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 class CueSpans:
-    """Where each kind's cue words stand in a text, found in one pass per cue, so the
-    cues near each of many figures are looked up rather than searched for again."""
+    """Where each kind's cue words stand near the figures of a text, found in one pass
+    per cue over the stretches around them, so the cues near each of many figures are
+    looked up rather than searched for again."""
 
-    def __init__(self, text: str, kinds: list[KindCue]):
+    BEFORE, AFTER = 330, 200  # past the furthest `kind_of` looks either side of a figure
+
+    def __init__(self, text: str, kinds: list[KindCue], near: list[Quantity]):
+        windows = Spans((max(0, q.start - self.BEFORE), q.end + self.AFTER) for q in near)
         self.starts: list[list[int]] = []
         self.ends: list[list[int]] = []
         for cue in kinds:
-            found = [m.span() for m in cue.pattern.finditer(text)] if cue.pattern else []
+            found = [
+                m.span()
+                for a, b in zip(windows.starts, windows.ends, strict=True)
+                for m in (cue.pattern.finditer(text, a, b) if cue.pattern else ())
+            ]
             self.starts.append([a for a, _ in found])
             self.ends.append([b for _, b in found])
 

@@ -35,6 +35,7 @@ from nkwatch.read.pdf import read_pdf
 
 __all__ = [
     "MAX_BYTES",
+    "MAX_CHARS",
     "FileReading",
     "ReadFailure",
     "ReadNote",
@@ -53,6 +54,7 @@ __all__ = [
 ]
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_CHARS = 20_000_000  # one document's text; a longer one is refused with one line
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
@@ -163,13 +165,29 @@ def read_items(path: Path, max_bytes: int = MAX_BYTES) -> list[Document | ReadFa
     return list(read_file_items(path, max_bytes).items)
 
 
-def read_file_items(path: Path, max_bytes: int = MAX_BYTES) -> FileReading:
-    """One file -> a FileReading. Raises InputError when the file as a whole is unusable."""
+def read_file_items(
+    path: Path, max_bytes: int = MAX_BYTES, max_chars: int = MAX_CHARS
+) -> FileReading:
+    """One file -> a FileReading. Raises InputError when the file as a whole is unusable;
+    a document of more than `max_chars` characters is a failure in its place."""
     reading = raw_reading(path, max_bytes)
-    kept = tuple(cleaned(i) for i in reading if isinstance(i, Document | ReadFailure))
+    kept = tuple(
+        cleaned(within(i, max_chars)) for i in reading if isinstance(i, Document | ReadFailure)
+    )
     notes = tuple(cleaned(i) for i in reading if isinstance(i, ReadNote))
     skipped = sum(isinstance(i, Skipped) for i in reading)
     return FileReading(kept, skipped, notes)
+
+
+def within(item: Document | ReadFailure, max_chars: int) -> Document | ReadFailure:
+    """The item, or a failure in place of a document too long to read in one piece."""
+    if isinstance(item, Document) and len(item.text) > max_chars:
+        return ReadFailure(
+            item.source,
+            f"a document of {len(item.text):,} characters is over the {max_chars:,}-character"
+            " limit; split it or raise --max-chars",
+        )
+    return item
 
 
 def raw_reading(path: Path, max_bytes: int) -> Reading:
@@ -254,23 +272,24 @@ def read_paths(
     max_bytes: int = MAX_BYTES,
     exclude: Sequence[str] = (),
     on_note: Callable[[ReadNote], None] | None = None,
+    max_chars: int = MAX_CHARS,
 ) -> Iterator[Document | ReadFailure]:
     """Every document under the paths, in order; failures (of files, or of items in them)
     are yielded, never raised. `on_note` hears what was left out of the documents kept."""
     for path in iter_files(paths, exclude):
-        reading = read_one(path, max_bytes)
+        reading = read_one(path, max_bytes, max_chars)
         if on_note is not None:
             for note in reading.notes:
                 on_note(note)
         yield from reading.items
 
 
-def read_one(path: Path, max_bytes: int = MAX_BYTES) -> FileReading:
+def read_one(path: Path, max_bytes: int = MAX_BYTES, max_chars: int = MAX_CHARS) -> FileReading:
     """A FileReading of one file; a file that cannot be used is one failure, never raised."""
     if not path.exists():
         return FileReading((ReadFailure(str(path), "no such file or folder; check the path"),))
     try:
-        return read_file_items(path, max_bytes)
+        return read_file_items(path, max_bytes, max_chars)
     except InputError as exc:
         reason = str(exc).removeprefix(f"{path}: ")
     except RecursionError:
