@@ -16,7 +16,6 @@ import sqlite3
 import struct
 import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -91,7 +90,7 @@ def test_full_disk(kb: Path, tmp_path: Path) -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
-    big = fresh_file(tmp_path, 200)
+    big = fresh_file(tmp_path, 60)
     result = nkwatch("ingest", str(big), "--db", str(kb), before=small_disk)
     assert_one_line(result, "check the disk and its free space")
     assert snapshot(kb) == before
@@ -161,42 +160,43 @@ def test_damaged_knowledge_base(kb: Path, tmp_path: Path, damage: str) -> None:
     assert kb.read_bytes() == damaged  # nothing written into it
 
 
+APPEND = """
+import os, sys
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_APPEND)
+while True:
+    os.write(fd, b"More words arrive. ")
+"""
+
+
 def test_file_that_changes_while_read(tmp_path: Path) -> None:
     path = tmp_path / "growing.txt"
-    path.write_text(report("a trader", 1) * 100_000)  # large: reading it takes a while
-    stop = threading.Event()
-    appended = threading.Event()
-
-    def append() -> None:
-        with path.open("a") as f:
-            while not stop.is_set():
-                f.write("More words arrive. ")
-                f.flush()
-                appended.set()
-
-    writer = threading.Thread(target=append)
-    writer.start()
+    path.write_text(report("a trader", 1) * 200_000)  # large: reading it takes a while
+    size = path.stat().st_size
+    writer = subprocess.Popen([sys.executable, "-c", APPEND, str(path)])
     reasons = []
     try:
-        appended.wait(5)
-        for _ in range(5):  # each read overlaps writes; one is enough to show the refusal
+        while path.stat().st_size == size:  # the writer is under way
+            pass
+        for _ in range(20):  # each read overlaps writes; one is enough to show the refusal
             [item] = read_one(path).items
             reasons.append(item.reason if isinstance(item, ReadFailure) else "read whole")
             if "changed while it was read" in reasons[-1]:
                 break
     finally:
-        stop.set()
-        writer.join()
+        writer.kill()
+        writer.wait()
     assert reasons[-1] == "the file changed while it was read; ingest it again once it is written"
 
 
 def test_two_ingests_at_once_match_one_after_the_other(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
-    shutil.copytree(SAMPLES, corpus / "samples")
-    (corpus / "a.txt").write_text(report("a source in Chongjin", 60))
-    (corpus / "b.txt").write_text(report("a resident of Hyesan", 60))
+    corpus.mkdir()
+    for name, who in (("a", "a source in Chongjin"), ("b", "a resident of Hyesan")):
+        (corpus / f"{name}.txt").write_text(report(who, 24))
+    shutil.copy(SAMPLES / "items.jsonl", corpus / "items.jsonl")
     serial = tmp_path / "serial.db"
-    assert nkwatch("ingest", str(corpus), "--db", str(serial), "-q").returncode == 0
+    done = CliRunner().invoke(main, ["ingest", str(corpus), "--db", str(serial), "-q"])
+    assert done.exit_code == 0, done.output
 
     together = tmp_path / "together.db"
     args = [*NKWATCH, "ingest", str(corpus), "--db", str(together), "-q", "--batch", "3"]

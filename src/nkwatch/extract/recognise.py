@@ -27,6 +27,9 @@ from nkwatch.spans import Spans
 
 WORD = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z0-9][\w'’&]*(?:-[\w'’]+)*(?:\.(?=[ ]\d))?|[\uAC00-\uD7A3]+)"
 CONNECTOR = r"(?:of the|of|and|for|&|de)"
+# A run of capitalised words longer than this is a shouted or title-cased passage, not a
+# name: its names are found by the gazetteer, never by the shape of the run.
+MAX_CHUNK_WORDS = 24
 CHUNK = re.compile(rf"(?<![\w'’-]){WORD}(?:(?:[ ]{CONNECTOR})?[ ]{WORD})*")
 HANGUL = re.compile(r"[\uAC00-\uD7A3]")
 SYLLABLE = (
@@ -170,9 +173,11 @@ class Recogniser:
             and not inside_word(text, h.start, h.end)
             and not (h.entry.info.get("spelling") == "exact" and self.name_goes_on(text, h.end))
         ]
-        titles = quoted_titles(text)
+        titles = Spans(quoted_titles(text))
         for m in CHUNK.finditer(text):
-            if not any(a <= m.start() < b for a, b in titles):
+            if m.group().count(" ") < MAX_CHUNK_WORDS and not titles.overlaps(
+                m.start(), m.start() + 1
+            ):
                 found.extend(self.classify_chunk(text, m.start(), m.group()))
         found.extend(self.list_candidates(text))
         for m in self.city_of_province.finditer(text):

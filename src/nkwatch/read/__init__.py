@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from nkwatch.errors import InputError, UnreadableInput
 from nkwatch.model import Document
@@ -143,9 +144,12 @@ def utf16_without_mark(raw: bytes) -> str | None:
     if max(even, odd) < half * 0.3 or min(even, odd) > half * 0.02:
         return None
     try:
-        return raw.decode("utf-16-le" if odd > even else "utf-16-be")
+        text = raw.decode("utf-16-le" if odd > even else "utf-16-be")
     except UnicodeDecodeError:
         return None
+    sample = text[:4096]
+    shown = sum(c.isprintable() or c.isspace() for c in sample)
+    return text if shown >= 0.95 * len(sample) and any(c.isalpha() for c in sample) else None
 
 
 @dataclass(frozen=True)
@@ -205,10 +209,8 @@ def raw_reading(path: Path, max_bytes: int) -> Reading:
         after = path.stat()
     except OSError as exc:
         raise UnreadableInput(f"{source}: cannot read it ({exc.strerror})") from exc
-    if len(raw) != after.st_size or (after.st_mtime_ns, after.st_size) != (
-        stat.st_mtime_ns,
-        stat.st_size,
-    ):
+    regular = S_ISREG(stat.st_mode)  # a pipe has no size to compare
+    if regular and (after.st_mtime_ns, after.st_size) != (stat.st_mtime_ns, len(raw)):
         raise UnreadableInput(
             f"{source}: the file changed while it was read; ingest it again once it is written"
         )
