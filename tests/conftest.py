@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from nkwatch import Pipeline
 from nkwatch.store import open_store
@@ -13,6 +14,24 @@ from .servers import chromium, postgres_server, postgres_url  # noqa: F401  (fix
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 SHARED = Path(os.environ.get("NKWATCH_SHARED", ROOT.parent / "shared"))
+
+
+# The fuzz suite: a fixed, bounded run by default; NKWATCH_FUZZ=long (or
+# --hypothesis-profile long) runs many more examples, drawn afresh each time.
+settings.register_profile(
+    "ci",
+    max_examples=40,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.register_profile(
+    "long",
+    max_examples=2000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+settings.load_profile(os.environ.get("NKWATCH_FUZZ", "ci"))
 
 
 @pytest.fixture(scope="session")

@@ -211,5 +211,16 @@ def parse_loose_date(text: str) -> dt.date | None:
     return found.date if found else None
 
 
+class DateOutOfRange(ValueError):
+    """A date outside the calendar Python keeps (years 1 to 9999)."""
+
+
 def from_epoch_ms(value: int | float) -> dt.date:
-    return dt.datetime.fromtimestamp(value / 1000, tz=dt.UTC).date()
+    """The UTC day of a time in epoch milliseconds; DateOutOfRange for one before year 1,
+    after 9999, or no number at all (NaN, infinity)."""
+    try:
+        return dt.datetime.fromtimestamp(value / 1000, tz=dt.UTC).date()
+    except (OverflowError, ValueError, OSError):
+        digits = str(value)
+        shown = digits if len(digits) <= 16 else f"{digits[:8]}... ({len(digits)} digits)"
+        raise DateOutOfRange(f"is {shown} ms from 1970, outside the calendar") from None

@@ -292,7 +292,7 @@ def reporter_for(text: str) -> list[Found]:
 
 def translator_line(text: str) -> list[Found]:
     """'*Translated by Jane Doe': a translator, never an author."""
-    pattern = rf"(?m)^\W*(?:Translated|Translation|English translation) by:?\s+({NAME})"
+    pattern = rf"(?m)^[^\w\n]*(?:Translated|Translation|English translation) by:?[ \t]+({NAME})"
     return [Found(m.start(), translators=(m[1],)) for m in re.finditer(pattern, text)]
 
 

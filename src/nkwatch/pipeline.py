@@ -23,7 +23,15 @@ from nkwatch.describe import describe, plain_name
 from nkwatch.extract import Extractor
 from nkwatch.facts import Claimer
 from nkwatch.model import Document, Post
-from nkwatch.read import MAX_BYTES, ReadFailure, read_one, read_paths, select_files
+from nkwatch.read import (
+    MAX_BYTES,
+    MAX_CHARS,
+    ReadFailure,
+    ReadNote,
+    read_one,
+    read_paths,
+    select_files,
+)
 from nkwatch.resolve import UNKNOWN_MARK, entities_of, found_names
 from nkwatch.split import address_of, split
 from nkwatch.store import Store
@@ -64,6 +72,7 @@ class IngestReport:
     failures: list[ReadFailure] = field(default_factory=list)
     skipped_items: int = 0  # items of files left out on purpose (KCNA items with no text)
     left_out: list[str] = field(default_factory=list)  # files --exclude or the defaults left out
+    notes: list[ReadNote] = field(default_factory=list)  # what was left out of items kept
     interrupted: bool = False  # stopped by Ctrl-C (or SIGINT): committed batches are kept
 
 
@@ -90,6 +99,7 @@ class Tally:
     file: str | None = None  # the file being read
     items: int | None = None
     skipped: int = 0
+    notes: list[ReadNote] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -106,11 +116,14 @@ def extract_paths(
     pipeline: Pipeline | None = None,
     max_bytes: int = MAX_BYTES,
     exclude: Sequence[str] = (),
+    on_note: Callable[[ReadNote], None] | None = None,
+    max_chars: int = MAX_CHARS,
 ) -> Iterator[Post | ReadFailure]:
     """Posts of every document under the paths, in reading order; a file (or an item in
-    it) that cannot be read is yielded as a ReadFailure, never raised."""
+    it) that cannot be read is yielded as a ReadFailure, never raised. `on_note` hears
+    what was left out of items kept (a date outside the calendar)."""
     pipeline = pipeline or Pipeline()
-    for item in read_paths(paths, max_bytes, exclude):
+    for item in read_paths(paths, max_bytes, exclude, on_note, max_chars):
         if isinstance(item, ReadFailure):
             yield item
         else:
@@ -126,6 +139,7 @@ def ingest_paths(
     on_stored: Callable[[Stored], None] | None = None,
     exclude: Sequence[str] = (),
     batching: Batching = Batching(),
+    max_chars: int = MAX_CHARS,
 ) -> IngestReport:
     """Read, process and store every document under the paths (see `ingest_items`).
     `store` may be a function that opens it: it is called only once there is a document to
@@ -135,11 +149,12 @@ def ingest_paths(
 
     def items() -> Iterator[Document | ReadFailure]:
         for path in selection.files:
-            reading = read_one(path, max_bytes)
+            reading = read_one(path, max_bytes, max_chars)
             tally.read += 1
             tally.file = str(path)
             tally.items = len(reading.items)
             tally.skipped += reading.skipped
+            tally.notes.extend(reading.notes)
             yield from reading.items
 
     report = ingest_items(items(), store, pipeline, progress, on_stored, batching, tally)
@@ -241,6 +256,7 @@ def ingest_items(
             True  # the batch in hand is dropped: its transaction never began or rolled back
         )
     report.skipped_items = tally.skipped
+    report.notes = list(tally.notes)
     if tally.files is not None:  # the reader counted them, item failures and all
         report.files = tally.read
     return report

@@ -22,7 +22,8 @@ ESCAPES = re.compile(
     """,
     re.VERBOSE,
 )
-CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 controls, and lone surrogates (which no file can hold, and no store can keep).
+CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 SPACES = re.compile(r"\s+")
 BREAKS = re.compile(r"\s*[\n\t\v\f\u2028\u2029]\s*")
 

@@ -152,9 +152,10 @@ def split(document: Document) -> list[Post]:
     if not headers:
         return [single_post(document, units)]
     posts = []
+    document_id = document.id  # a hash of the whole text: taken once, not once a post
     preamble = text[: headers[0].start].strip()
     if len(preamble.split()) > PREAMBLE_MAX_WORDS:
-        posts.append(Post(document.id, 0, document.source, preamble))
+        posts.append(Post(document_id, 0, document.source, preamble))
     for n, header in enumerate(headers):
         end = headers[n + 1].start if n + 1 < len(headers) else len(text)
         # a byline names its writers in the text; a bare date line says nothing more
@@ -164,7 +165,7 @@ def split(document: Document) -> list[Post]:
         title = header.title.text if header.title else None
         posts.append(
             Post(
-                document_id=document.id,
+                document_id=document_id,
                 index=len(posts),
                 source=document.source,
                 text="\n\n".join(part for part in (title, body) if part),

@@ -44,6 +44,12 @@ if TYPE_CHECKING:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    help="Refuse (with one line) a document longer than this many characters"
+    " (default 20,000,000); the rest of the file is read.",
+)
+@click.option(
     "--max-bytes", type=click.IntRange(min=1), help="Skip files larger than this (default 50 MB)."
 )
 @click.option(
@@ -80,6 +86,16 @@ if TYPE_CHECKING:
     type=click.IntRange(min=1),
     help="With --engine dask and no --scheduler: local worker processes (default: one per core).",
 )
+@click.option(
+    "--wait",
+    type=click.FloatRange(min=0),
+    default=60,
+    show_default=True,
+    envvar="NKWATCH_WAIT",
+    metavar="SECONDS",
+    help="How long to wait for another ingest writing to the same SQLite file before"
+    " giving up with one line (or NKWATCH_WAIT).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but failures.")
 @click.option(
     "-v", "--verbose", is_flag=True, help="Also name each file as it is read, and files left out."
@@ -90,12 +106,14 @@ if TYPE_CHECKING:
 @clean_errors
 def ingest(
     paths: tuple[Path, ...],
+    max_chars: int | None,
     max_bytes: int | None,
     exclude: tuple[str, ...],
     batch: int,
     engine: str,
     scheduler: str | None,
     workers: int | None,
+    wait: float,
     quiet: bool,
     verbose: bool,
     index: str | None,
@@ -115,7 +133,7 @@ def ingest(
     from nkwatch.indexing import Feeder, index_path
     from nkwatch.pipeline import Batching, Progress
     from nkwatch.ratings import Ratings
-    from nkwatch.read import MAX_BYTES
+    from nkwatch.read import MAX_BYTES, MAX_CHARS
     from nkwatch.search import SearchIndex
     from nkwatch.store import is_server, open_store
 
@@ -126,10 +144,10 @@ def ingest(
     where = index_path(db, index) if wants_index else None
 
     def open_kb() -> Store:
-        store = open_store(db, write=True)
+        store = open_store(db, write=True, wait=wait)
         opened.append(store)
         if where is not None:
-            feeders.append(Feeder(SearchIndex.open(where), store, Ratings.load(outlets)))
+            feeders.append(Feeder(SearchIndex.open(where, wait), store, Ratings.load(outlets)))
         return store
 
     bar = IngestBar() if sys.stderr.isatty() and not quiet else None
@@ -153,6 +171,7 @@ def ingest(
                 exclude=exclude,
                 batching=Batching(documents=batch),
                 bar=bar,
+                max_chars=max_chars or MAX_CHARS,
             )
         for feeder in feeders:
             feeder.flush()
@@ -161,6 +180,8 @@ def ingest(
             store.close()
     for failure in report.failures:
         out(f"  could not read {failure.source}: {failure.reason}", err=True)
+    for note in report.notes:
+        out(f"  note: {note.source}: {note.reason}", err=True)
     if verbose:
         for name in report.left_out:
             out(f"  left out {name}", err=True)
@@ -194,6 +215,12 @@ def ingest(
     "jsonl", "jsonl: the extraction contract (docs/contract.md); table and csv: one row per post."
 )
 @click.option(
+    "--max-chars",
+    type=click.IntRange(min=1),
+    help="Refuse (with one line) a document longer than this many characters"
+    " (default 20,000,000); the rest of the file is read.",
+)
+@click.option(
     "--max-bytes", type=click.IntRange(min=1), help="Skip files larger than this (default 50 MB)."
 )
 @click.option(
@@ -201,16 +228,27 @@ def ingest(
 )
 @clean_errors
 def extract(
-    paths: tuple[Path, ...], fmt: str, max_bytes: int | None, exclude: tuple[str, ...]
+    paths: tuple[Path, ...],
+    fmt: str,
+    max_chars: int | None,
+    max_bytes: int | None,
+    exclude: tuple[str, ...],
 ) -> None:
     """Run the per-document stages and print the posts; nothing is stored."""
     from nkwatch.cli.table import csv_lines, jsonl_line, table_lines
     from nkwatch.export import post_record
     from nkwatch.pipeline import Pipeline, extract_paths
-    from nkwatch.read import MAX_BYTES, ReadFailure
+    from nkwatch.read import MAX_BYTES, MAX_CHARS, ReadFailure, ReadNote
 
     failures, printed, rows = 0, 0, []
-    for item in extract_paths(list(paths), Pipeline(), max_bytes or MAX_BYTES, exclude):
+
+    def note(n: ReadNote) -> None:
+        out(f"nkwatch: note: {n.source}: {n.reason}", err=True)
+
+    found = extract_paths(
+        list(paths), Pipeline(), max_bytes or MAX_BYTES, exclude, note, max_chars or MAX_CHARS
+    )
+    for item in found:
         if isinstance(item, ReadFailure):
             failures += 1
             out(f"nkwatch: could not read {item.source}: {item.reason}", err=True)

@@ -43,7 +43,7 @@ from nkwatch.pipeline import (
     Tally,
     ingest_items,
 )
-from nkwatch.read import MAX_BYTES, FileReading, ReadFailure, select_files
+from nkwatch.read import MAX_BYTES, MAX_CHARS, FileReading, ReadFailure, select_files
 from nkwatch.store import Store
 
 if TYPE_CHECKING:
@@ -162,6 +162,7 @@ def ingest_paths(
     client: Client,
     pipeline: Callable[[], Pipeline] = Pipeline,
     max_bytes: int = MAX_BYTES,
+    max_chars: int = MAX_CHARS,
     progress: Callable[[Progress], None] | None = None,
     on_stored: Callable[[Stored], None] | None = None,
     exclude: Sequence[str] = (),
@@ -185,7 +186,7 @@ def ingest_paths(
     selection = select_files(paths, exclude)
     tally = Tally(files=len(selection.files))
     kb = Opener(store)
-    feed = Feed(client, kb, flow, max_bytes, tally, on_workers)
+    feed = Feed(client, kb, flow, (max_bytes, max_chars), tally, on_workers)
     try:
         report = ingest_items(
             feed.items(selection.files),
@@ -267,14 +268,14 @@ class Feed:
         client: Client,
         kb: Opener,
         flow: Flow,
-        max_bytes: int,
+        limits: tuple[int, int],
         tally: Tally,
         on_workers: Callable[[WorkerProgress], None] | None,
     ) -> None:
         self.client = client
         self.kb = kb
         self.flow = flow
-        self.max_bytes = max_bytes
+        self.limits = limits  # bytes per file, characters per document
         self.tally = tally
         self.on_workers = on_workers
         self.pipeline = RemotePosts(self)
@@ -308,6 +309,7 @@ class Feed:
                 self.tally.file = entry.source
                 self.tally.items = len(entry.reading.items)
                 self.tally.skipped += entry.reading.skipped
+                self.tally.notes.extend(entry.reading.notes)
             if entry.item is None:
                 continue
             while entry.new and entry.chunk is None:
@@ -337,7 +339,7 @@ class Feed:
         queue = iter(files)
         for path in queue:
             ahead.append(
-                (path, self.client.submit(read_task, str(path), self.max_bytes, **self.task()))
+                (path, self.client.submit(read_task, str(path), *self.limits, **self.task()))
             )
             if len(ahead) >= self.flow.files_ahead:
                 break
@@ -348,9 +350,7 @@ class Feed:
                 ahead.append(
                     (
                         following,
-                        self.client.submit(
-                            read_task, str(following), self.max_bytes, **self.task()
-                        ),
+                        self.client.submit(read_task, str(following), *self.limits, **self.task()),
                     )
                 )
             try:

@@ -56,9 +56,9 @@ class CalmWorker(WorkerPlugin):
             signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def read_task(path: str, max_bytes: int) -> FileReading:
+def read_task(path: str, max_bytes: int, max_chars: int) -> FileReading:
     """One file's documents and unusable items; a bad file is a failure in it, never raised."""
-    return read_one(Path(path), max_bytes)
+    return read_one(Path(path), max_bytes, max_chars)
 
 
 def posts_task(documents: Sequence[Document]) -> list[Outcome]:

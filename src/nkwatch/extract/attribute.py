@@ -132,7 +132,9 @@ class Attributor:
         speaker_starts = [m.start for m in speakers]
         for s in SENTENCE.finditer(text):
             sentence = s.group()
-            start, end = s.start(), s.start() + len(sentence.rstrip())
+            # the span of the sentence as stated, without the space before or after it
+            start = s.start() + len(sentence) - len(sentence.lstrip())
+            end = s.start() + len(sentence.rstrip())
             verbs = all_verbs[bisect_left(verb_starts, start) : bisect_left(verb_starts, end)]
             if not verbs:
                 continue

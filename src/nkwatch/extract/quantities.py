@@ -14,12 +14,14 @@ denominators ("a month", "per kilo") and the words that tell a quantity's kind
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from functools import cache
 
 from nkwatch.dates import MONTH_NAME
 from nkwatch.model import Quantity
 from nkwatch.pkgdata import read_table
+from nkwatch.spans import Spans
 
 # thousands grouped by commas, or by spaces as KCNA and European style write them ("18 000")
 DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,3}(?:[ \u00a0\u202f]\d{3}(?!\d))+|\d+)(?:\.\d+)?"
@@ -239,17 +241,11 @@ class QuantityScanner:
             quantity = Quantity(text[start:end], kind, amount.value * factor, name, start, end)
             found.append(Found(quantity, group, amount.start))
         merged = self.ranges(text, amounts, found)
-        quantities = [self.finish(text, f) for f in merged]
+        cues = CueSpans(text, self.kinds, [f.quantity for f in merged])
+        quantities = [self.finish(text, f, cues) for f in merged]
         quantities += self.ratios(text)
         kept = sorted(self.rates(text, quantities), key=lambda q: (q.start, -q.end, q.value))
-        return tuple(q for n, q in enumerate(kept) if not self.is_part(q, kept[:n]))
-
-    def is_part(self, q: Quantity, before: list[Quantity]) -> bool:
-        """A figure inside another's span ('per 1kg'), or one kilogram or ton alone, the
-        base a price is quoted for ('one kilogram of rice sells for ...')."""
-        if q.value == 1 and q.unit in {"kg", "t"}:
-            return True
-        return any(b.start <= q.start and q.end <= b.end and b.text != q.text for b in before)
+        return tuple(q for q, part in zip(kept, parts(kept), strict=True) if not part)
 
     def ranges(self, text: str, amounts: list[Amount], found: list[Found | None]) -> list[Found]:
         """'5-10%', 'between 900 and 1,000 won', '$330 million to $410 million': one
@@ -301,7 +297,7 @@ class QuantityScanner:
                 out.append(item)
         return out
 
-    def finish(self, text: str, found: Found) -> Quantity:
+    def finish(self, text: str, found: Found, cues: CueSpans) -> Quantity:
         q = found.quantity
         per = None
         end = q.end
@@ -318,7 +314,7 @@ class QuantityScanner:
         if per == q.unit:
             per = None
         q = replace(q, text=text[q.start : end], end=end, per=per)
-        kind = self.kind_of(text, q, found.group)
+        kind = self.kind_of(text, q, found.group, cues)
         staple = found.group == "money" and self.is_staple(text, q)
         if kind == "other" and staple:
             kind = "price"
@@ -338,16 +334,16 @@ class QuantityScanner:
             r.position == "sentence" and r.pattern.search(text, start, end) for r in self.pers
         )
 
-    def kind_of(self, text: str, q: Quantity, group: str) -> str:
+    def kind_of(self, text: str, q: Quantity, group: str, cues: CueSpans) -> str:
         """The kind whose cue stands nearest the quantity, within its sentence; failing
         that, the cue nearest the end of the sentence before (a figure's topic carries
         over: 'Coal exports fell in March. ... 1.44 million tons in January')."""
         start, end = sentence(text, q.start, q.end)
         start, end = max(start, q.start - 120), min(end, q.end + 100)
-        kind = self.nearest_cue(text, q, group, start, end)
+        kind = self.nearest_cue(cues, q, group, start, end)
         if kind is None and start > 0:
             prior, _ = sentence(text, start - 2, start - 1)
-            kind = self.nearest_cue(text, q, group, max(prior, start - 200), start)
+            kind = self.nearest_cue(cues, q, group, max(prior, start - 200), start)
         if kind is not None:
             return kind
         default = q.kind or None
@@ -356,16 +352,18 @@ class QuantityScanner:
                 default = default or cue.kind
         return default or "other"
 
-    def nearest_cue(self, text: str, q: Quantity, group: str, start: int, end: int) -> str | None:
+    def nearest_cue(
+        self, cues: CueSpans, q: Quantity, group: str, start: int, end: int
+    ) -> str | None:
         best: tuple[int, int, str] | None = None
         for order, cue in enumerate(self.kinds):
             if cue.pattern is None or (group not in cue.groups and "*" not in cue.groups):
                 continue
-            for m in cue.pattern.finditer(text, start, end):
-                if m.end() <= q.start:
-                    distance = q.start - m.end()
-                elif m.start() >= q.end:
-                    distance = m.start() - q.end
+            for m_start, m_end in cues.within(order, start, end):
+                if m_end <= q.start:
+                    distance = q.start - m_end
+                elif m_start >= q.end:
+                    distance = m_start - q.end
                 else:
                     distance = 0
                 if best is None or (distance, order) < best[:2]:
@@ -395,6 +393,7 @@ class QuantityScanner:
         '1 dollar fetches 8,000 won' (the one dollar is the rate's base, not a figure)."""
         out: list[Quantity] = []
         bases: set[int] = set()
+        ones = Ones(quantities)
         for n, q in enumerate(quantities):
             if q.unit not in {"KPW", "KRW", "CNY", "RUB", "JPY"} or q.per:
                 continue
@@ -410,9 +409,8 @@ class QuantityScanner:
             base = next(
                 (
                     k
-                    for k, b in enumerate(quantities)
-                    if b.value == 1
-                    and b.unit != q.unit
+                    for k in ones.near(q.start)
+                    if (b := quantities[k]).unit != q.unit
                     and b.end <= q.start
                     and b.start >= s
                     and q.start - b.end < 60
@@ -432,13 +430,84 @@ class QuantityScanner:
         return out
 
 
+SENTENCE_REACH = 400  # no sentence runs further than this either side of a figure
+
+
 def sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """The bounds of the sentence around a span."""
-    left = 0
-    for m in SENTENCE_END.finditer(text, max(0, start - 400), start):
+    """The bounds of the sentence around a span, at most SENTENCE_REACH characters either
+    side of it (text with no sentence ends is read in windows, never whole)."""
+    left = max(0, start - SENTENCE_REACH)
+    for m in SENTENCE_END.finditer(text, left, start):
         left = m.end()
-    found = SENTENCE_END.search(text, end)
-    return left, (found.end() if found else len(text))
+    right = min(len(text), end + SENTENCE_REACH)
+    found = SENTENCE_END.search(text, end, right)
+    return left, (found.end() if found else right)
+
+
+class CueSpans:
+    """Where each kind's cue words stand near the figures of a text, found in one pass
+    per cue over the stretches around them, so the cues near each of many figures are
+    looked up rather than searched for again."""
+
+    BEFORE, AFTER = 330, 200  # past the furthest `kind_of` looks either side of a figure
+
+    def __init__(self, text: str, kinds: list[KindCue], near: list[Quantity]):
+        windows = Spans((max(0, q.start - self.BEFORE), q.end + self.AFTER) for q in near)
+        self.starts: list[list[int]] = []
+        self.ends: list[list[int]] = []
+        for cue in kinds:
+            found = [
+                m.span()
+                for a, b in zip(windows.starts, windows.ends, strict=True)
+                for m in (cue.pattern.finditer(text, a, b) if cue.pattern else ())
+            ]
+            self.starts.append([a for a, _ in found])
+            self.ends.append([b for _, b in found])
+
+    def within(self, order: int, start: int, end: int) -> list[tuple[int, int]]:
+        """The spans of cue `order` that lie between `start` and `end`."""
+        starts, ends = self.starts[order], self.ends[order]
+        out = []
+        for i in range(bisect_left(starts, start), len(starts)):
+            if starts[i] >= end:
+                break
+            if ends[i] <= end:
+                out.append((starts[i], ends[i]))
+        return out
+
+
+class Ones:
+    """The quantities of value one (an exchange rate's base: '1 dollar fetches 8,000
+    won'), found by where they end, so a rate looks only at those just before it."""
+
+    REACH = 60
+
+    def __init__(self, quantities: list[Quantity]):
+        ones = sorted((q.end, k) for k, q in enumerate(quantities) if q.value == 1)
+        self.ends = [end for end, _ in ones]
+        self.indices = [k for _, k in ones]
+
+    def near(self, start: int) -> list[int]:
+        """Indices of the ones that end in the REACH characters up to `start`, in order."""
+        lo = bisect_right(self.ends, start - self.REACH)
+        hi = bisect_right(self.ends, start)
+        return sorted(self.indices[lo:hi])
+
+
+def parts(kept: list[Quantity]) -> list[bool]:
+    """For quantities sorted by (start, -end): whether each lies inside the span of one
+    before it ('per 1kg'), or is one kilogram or ton alone, the base a price is quoted for
+    ('one kilogram of rice sells for ...'). One pass: the spans before a quantity all
+    begin at or before it, so it lies in one of them when the furthest they reach covers
+    it (and is not its own span)."""
+    out = []
+    reach, reach_start = -1, -1  # the furthest end so far, and the first start reaching it
+    for q in kept:
+        inside = reach > q.end or (reach == q.end and reach_start < q.start)
+        out.append(inside or (q.value == 1 and q.unit in {"kg", "t"}))
+        if q.end > reach:
+            reach, reach_start = q.end, q.start
+    return out
 
 
 @cache

@@ -23,11 +23,15 @@ from nkwatch.gazetteer import Entry, Gazetteer
 from nkwatch.names import demonyms, ministry_of, tokens
 from nkwatch.people import given_names
 from nkwatch.pkgdata import read_lines, read_table
+from nkwatch.spans import Spans
 
 WORD = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z0-9][\w'’&]*(?:-[\w'’]+)*(?:\.(?=[ ]\d))?|[\uAC00-\uD7A3]+)"
 ON_BODIES = ("Council", "Committee", "Commission", "Conference", "Forum", "Panel")
 # 'on' joins a name only after a body that takes it ('Council on Foreign Relations')
 CONNECTOR = r"(?:of the|of|and|for|&|de|(?:" + "|".join(f"(?<={b} )" for b in ON_BODIES) + ")on)"
+# A run of capitalised words longer than this is a shouted or title-cased passage, not a
+# name: its names are found by the gazetteer, never by the shape of the run.
+MAX_CHUNK_WORDS = 24
 CHUNK = re.compile(rf"(?<![\w'’-]){WORD}(?:(?:[ ]{CONNECTOR})?[ ]{WORD})*")
 HANGUL = re.compile(r"[\uAC00-\uD7A3]")
 SYLLABLE = (
@@ -171,9 +175,11 @@ class Recogniser:
             and not inside_word(text, h.start, h.end)
             and not (h.entry.info.get("spelling") == "exact" and self.name_goes_on(text, h.end))
         ]
-        titles = quoted_titles(text)
+        titles = Spans(quoted_titles(text))
         for m in CHUNK.finditer(text):
-            if not any(a <= m.start() < b for a, b in titles):
+            if m.group().count(" ") < MAX_CHUNK_WORDS and not titles.overlaps(
+                m.start(), m.start() + 1
+            ):
                 found.extend(self.classify_chunk(text, m.start(), m.group()))
         found.extend(self.list_candidates(text))
         for m in self.city_of_province.finditer(text):
@@ -504,10 +510,10 @@ def quoted_titles(text: str) -> list[tuple[int, int]]:
 def select(candidates: list[Candidate]) -> list[Candidate]:
     """The longest candidates that do not overlap; ties go to the better-informed extractor."""
     chosen: list[Candidate] = []
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
     for c in sorted(candidates, key=lambda c: c.rank, reverse=True):
-        if c.end <= c.start or any(c.start < b and a < c.end for a, b in taken):
+        if c.end <= c.start or taken.overlaps(c.start, c.end):
             continue
         chosen.append(c)
-        taken.append((c.start, c.end))
+        taken.add(c.start, c.end)
     return sorted(chosen, key=lambda c: c.start)

@@ -39,6 +39,7 @@ from nkwatch.dates import (
 )
 from nkwatch.model import DateMention
 from nkwatch.pkgdata import read_table
+from nkwatch.spans import Spans
 
 M = rf"(?P<month>{MONTH_NAME})(?![a-z])"
 D = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?![\d:])"
@@ -352,7 +353,7 @@ class DateFinder:
         """The dates a post's text names, in reading order; `skip` holds spans that are
         something else (quantities). A line that repeats the post's `title` is not read:
         a headline's date is the body's."""
-        taken = [*skip, *self.date_lines(text, title)]
+        taken = Spans([*skip, *self.date_lines(text, title)])
         found: list[DateMention] = []
         months = [h.span() for h in MONTH_WORD.finditer(text)]
         for pattern in self.patterns:
@@ -360,23 +361,23 @@ class DateFinder:
                 start, end = m.span()
                 if pattern.name == "year" and self.not_year.search(text, max(0, start - 40), start):
                     continue
-                if overlaps(taken, start, end):
+                if taken.overlaps(start, end):
                     continue
                 ctx = Context(text, start, end, published, self.future, self.past)
                 date = pattern.read(m, ctx)
                 if date is None:
                     if pattern.claims:
-                        taken.append((start, end))
+                        taken.add(start, end)
                     continue
-                taken.append((start, end))
+                taken.add(start, end)
                 found.append(DateMention(text[start:end], date.date, start, end, date.precision))
         if published is not None:
             found += self.relatives(text, published, taken)
-        datelines = [m.span() for m in DATELINE.finditer(text)]
+        datelines = Spans(m.span() for m in DATELINE.finditer(text))
         kept = [
             d
             for d in found
-            if not overlaps(datelines, d.start, d.end) or published not in (None, d.date)
+            if not datelines.overlaps(d.start, d.end) or published not in (None, d.date)
         ]
         return tuple(sorted(kept, key=lambda d: d.start))
 
@@ -395,9 +396,7 @@ class DateFinder:
                     seen = m.end()
                     yield m
 
-    def relatives(
-        self, text: str, published: dt.date, taken: list[tuple[int, int]]
-    ) -> list[DateMention]:
+    def relatives(self, text: str, published: dt.date, taken: Spans) -> list[DateMention]:
         found = []
         matches: dict[int, re.Match[str]] = {}
         for hit in RELATIVE_WORD.finditer(text):  # read only around the words they all hold
@@ -406,20 +405,23 @@ class DateFinder:
         for m in matches.values():
             row = int((m.lastgroup or "r0")[1:])
             unit, offset = self.relative[row]
-            if overlaps(taken, *m.span()):
+            if taken.overlaps(*m.span()):
                 continue
             if offset == "-n":
                 n = m[f"n{row}"].lower()
                 steps = -(int(n) if n.isdigit() else NUMBER_WORDS.get(n, 0))
             else:
                 steps = int(offset)
-            if unit == "year":
-                date, precision = dt.date(published.year + steps, 1, 1), "year"
-            elif unit == "month":
-                date, precision = shift_month(published, steps), "month"
-            else:
-                date, precision = published + dt.timedelta(days=steps), "day"
-            taken.append(m.span())
+            try:
+                if unit == "year":
+                    date, precision = dt.date(published.year + steps, 1, 1), "year"
+                elif unit == "month":
+                    date, precision = shift_month(published, steps), "month"
+                else:
+                    date, precision = published + dt.timedelta(days=steps), "day"
+            except (ValueError, OverflowError):
+                continue  # a date outside the calendar (year 0 or past 9999) is none
+            taken.add(*m.span())
             found.append(DateMention(m[0], date, m.start(), m.end(), precision))
         return found
 
@@ -457,7 +459,3 @@ class DateFinder:
         for pattern in self.full:
             rest = pattern.regex.sub(" ", rest)
         return rest != line and not FURNITURE.sub("", rest).strip()
-
-
-def overlaps(spans: Iterable[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)

@@ -14,6 +14,7 @@ import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from nkwatch.errors import InputError, UnreadableInput
 from nkwatch.model import Document
@@ -22,6 +23,7 @@ from nkwatch.read.common import (
     FileInfo,
     ReadFailure,
     Reading,
+    ReadNote,
     Skipped,
     cleaned,
     normalise_newlines,
@@ -34,8 +36,10 @@ from nkwatch.read.pdf import read_pdf
 
 __all__ = [
     "MAX_BYTES",
+    "MAX_CHARS",
     "FileReading",
     "ReadFailure",
+    "ReadNote",
     "Selection",
     "Skipped",
     "decode",
@@ -51,6 +55,7 @@ __all__ = [
 ]
 
 MAX_BYTES = 50 * 1024 * 1024
+MAX_CHARS = 20_000_000  # one document's text; a longer one is refused with one line
 TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 FEED_SUFFIXES = {".rss", ".atom", ".xml"}
@@ -111,6 +116,8 @@ def decode(raw: bytes, source: str) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if b"\x00" in raw[:8192] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if (text := utf16_without_mark(raw)) is not None:
+            return text
         raise UnreadableInput(
             f"{source}: looks binary (NUL bytes); give nkwatch text, HTML, PDF, a feed or JSON"
         )
@@ -128,13 +135,32 @@ def decode(raw: bytes, source: str) -> str:
     return str(best)
 
 
+def utf16_without_mark(raw: bytes) -> str | None:
+    """UTF-16 text saved without a byte-order mark, told by where its NUL bytes fall (the
+    high byte of every Latin letter); None when the bytes are not that."""
+    head = raw[:8192]
+    even, odd = head[0::2].count(0), head[1::2].count(0)
+    half = len(head) // 2 or 1
+    if max(even, odd) < half * 0.3 or min(even, odd) > half * 0.02:
+        return None
+    try:
+        text = raw.decode("utf-16-le" if odd > even else "utf-16-be")
+    except UnicodeDecodeError:
+        return None
+    sample = text[:4096]
+    shown = sum(c.isprintable() or c.isspace() for c in sample)
+    return text if shown >= 0.95 * len(sample) and any(c.isalpha() for c in sample) else None
+
+
 @dataclass(frozen=True)
 class FileReading:
-    """What one file held: its documents and unusable items in file order, and how many
-    items were left out on purpose (items with no text)."""
+    """What one file held: its documents and unusable items in file order, how many
+    items were left out on purpose (items with no text), and notes on what was left out
+    of items kept (dates outside the calendar)."""
 
     items: tuple[Document | ReadFailure, ...]
     skipped: int = 0
+    notes: tuple[ReadNote, ...] = ()
 
 
 def read_items(path: Path, max_bytes: int = MAX_BYTES) -> list[Document | ReadFailure]:
@@ -143,11 +169,29 @@ def read_items(path: Path, max_bytes: int = MAX_BYTES) -> list[Document | ReadFa
     return list(read_file_items(path, max_bytes).items)
 
 
-def read_file_items(path: Path, max_bytes: int = MAX_BYTES) -> FileReading:
-    """One file -> a FileReading. Raises InputError when the file as a whole is unusable."""
+def read_file_items(
+    path: Path, max_bytes: int = MAX_BYTES, max_chars: int = MAX_CHARS
+) -> FileReading:
+    """One file -> a FileReading. Raises InputError when the file as a whole is unusable;
+    a document of more than `max_chars` characters is a failure in its place."""
     reading = raw_reading(path, max_bytes)
-    kept = tuple(cleaned(i) for i in reading if not isinstance(i, Skipped))
-    return FileReading(kept, len(reading) - len(kept))  # type: ignore[arg-type]
+    kept = tuple(
+        cleaned(within(i, max_chars)) for i in reading if isinstance(i, Document | ReadFailure)
+    )
+    notes = tuple(cleaned(i) for i in reading if isinstance(i, ReadNote))
+    skipped = sum(isinstance(i, Skipped) for i in reading)
+    return FileReading(kept, skipped, notes)
+
+
+def within(item: Document | ReadFailure, max_chars: int) -> Document | ReadFailure:
+    """The item, or a failure in place of a document too long to read in one piece."""
+    if isinstance(item, Document) and len(item.text) > max_chars:
+        return ReadFailure(
+            item.source,
+            f"a document of {len(item.text):,} characters is over the {max_chars:,}-character"
+            " limit; split it or raise --max-chars",
+        )
+    return item
 
 
 def raw_reading(path: Path, max_bytes: int) -> Reading:
@@ -162,8 +206,18 @@ def raw_reading(path: Path, max_bytes: int) -> Reading:
         )
     try:
         raw = path.read_bytes()
+        after = path.stat()
     except OSError as exc:
         raise UnreadableInput(f"{source}: cannot read it ({exc.strerror})") from exc
+    regular = S_ISREG(stat.st_mode)  # a pipe has no size to compare
+    if regular and (after.st_mtime_ns, after.st_size) != (stat.st_mtime_ns, len(raw)):
+        raise UnreadableInput(
+            f"{source}: the file changed while it was read; ingest it again once it is written"
+        )
+    if len(raw) > max_bytes:
+        raise UnreadableInput(
+            f"{source}: {len(raw):,} bytes is over the {max_bytes:,}-byte limit; split it or raise --max-bytes"
+        )
     if not raw.strip():
         raise UnreadableInput(f"{source}: the file is empty; nothing to read")
     modified = dt.datetime.fromtimestamp(stat.st_mtime).date()
@@ -216,20 +270,32 @@ READERS: dict[str, Callable[[str, FileInfo], Reading]] = {
 
 
 def read_paths(
-    paths: list[Path], max_bytes: int = MAX_BYTES, exclude: Sequence[str] = ()
+    paths: list[Path],
+    max_bytes: int = MAX_BYTES,
+    exclude: Sequence[str] = (),
+    on_note: Callable[[ReadNote], None] | None = None,
+    max_chars: int = MAX_CHARS,
 ) -> Iterator[Document | ReadFailure]:
     """Every document under the paths, in order; failures (of files, or of items in them)
-    are yielded, never raised."""
+    are yielded, never raised. `on_note` hears what was left out of the documents kept."""
     for path in iter_files(paths, exclude):
-        yield from read_one(path, max_bytes).items
+        reading = read_one(path, max_bytes, max_chars)
+        if on_note is not None:
+            for note in reading.notes:
+                on_note(note)
+        yield from reading.items
 
 
-def read_one(path: Path, max_bytes: int = MAX_BYTES) -> FileReading:
+def read_one(path: Path, max_bytes: int = MAX_BYTES, max_chars: int = MAX_CHARS) -> FileReading:
     """A FileReading of one file; a file that cannot be used is one failure, never raised."""
     if not path.exists():
         return FileReading((ReadFailure(str(path), "no such file or folder; check the path"),))
     try:
-        return read_file_items(path, max_bytes)
+        return read_file_items(path, max_bytes, max_chars)
     except InputError as exc:
         reason = str(exc).removeprefix(f"{path}: ")
-        return FileReading((cleaned(ReadFailure(str(path), reason)),))  # type: ignore[arg-type]
+    except RecursionError:
+        reason = "nested too deep to read; flatten it or leave it out"
+    except Exception as exc:  # a defect in a reader must not sink the rest of the batch
+        reason = f"nkwatch failed reading it ({type(exc).__name__}: {exc}); please report this"
+    return FileReading((cleaned(ReadFailure(str(path), reason)),))

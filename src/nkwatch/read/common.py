@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import TypeVar, cast
 
 from nkwatch.model import Document
 from nkwatch.printable import printable
@@ -28,6 +29,15 @@ class Skipped:
 
 
 @dataclass(frozen=True)
+class ReadNote:
+    """Something a reader left out of an item it kept (a date outside the calendar), and
+    why: a warning, not a failure."""
+
+    source: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class FileInfo:
     """The file a reader works on: where it is, the hash of its bytes, when it was saved."""
 
@@ -36,7 +46,7 @@ class FileInfo:
     modified: dt.date  # the file's modification day: no page can be published after it
 
 
-Reading = list[Document | ReadFailure | Skipped]
+Reading = list[Document | ReadFailure | Skipped | ReadNote]
 
 
 def normalise_newlines(text: str) -> str:
@@ -62,12 +72,16 @@ def plausible_date(date: dt.date | None, file: FileInfo) -> dt.date | None:
     return date if date <= latest else None
 
 
-def cleaned(item: Document | ReadFailure | Skipped) -> Document | ReadFailure | Skipped:
+Item = TypeVar("Item", bound=Document | ReadFailure | Skipped | ReadNote)
+
+
+def cleaned(item: Item) -> Item:
     """The item with terminal escape sequences and control characters removed from every
     text it carries, so that nothing stored can act on a terminal that shows it."""
     if not isinstance(item, Document):
-        return dataclasses.replace(
-            item, source=printable(item.source), reason=printable(item.reason)
+        return cast(
+            Item,
+            dataclasses.replace(item, source=printable(item.source), reason=printable(item.reason)),
         )
     return dataclasses.replace(
         item,

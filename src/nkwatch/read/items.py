@@ -9,13 +9,14 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from nkwatch.dates import from_epoch_ms, parse_loose_date
+from nkwatch.dates import DateOutOfRange, from_epoch_ms, parse_loose_date
 from nkwatch.errors import MalformedInput
 from nkwatch.model import Document
 from nkwatch.read.common import (
     FileInfo,
     ReadFailure,
     Reading,
+    ReadNote,
     Skipped,
     normalise_newlines,
     split_authors,
@@ -34,45 +35,66 @@ def read_json(text: str, file: FileInfo) -> Reading:
         raise MalformedInput(
             f"{file.source}: not valid JSON (line {exc.lineno}: {exc.msg})"
         ) from exc
+    except (ValueError, RecursionError) as exc:  # a number of thousands of digits; deep nesting
+        raise MalformedInput(f"{file.source}: not usable JSON ({json_trouble(exc)})") from exc
     if isinstance(data, dict):
         data = data.get("items") or data.get("articles") or [data]
     if not isinstance(data, list):
         raise MalformedInput(f"{file.source}: expected a JSON list of articles")
-    found = [read_item(item, file, i, f"item {i + 1}") for i, item in enumerate(data)]
+    found = [r for i, item in enumerate(data) for r in read_item(item, file, i, f"item {i + 1}")]
     return checked(found, file, "no item with text; expected objects with 'story_text' or 'text'")
 
 
+def json_trouble(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deep"
+    return str(exc).split(";")[0].split(":")[0]
+
+
 def read_jsonl(text: str, file: FileInfo) -> Reading:
-    found: list[Document | ReadFailure | Skipped] = []
+    found: Reading = []
     for i, line in enumerate(text.splitlines()):
         if not line.strip():
             continue
         try:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise MalformedInput(
-                f"{file.source}: line {i + 1} is not valid JSON ({exc.msg})"
-            ) from exc
-        found.append(read_item(item, file, i, f"item on line {i + 1}"))
+            found.append(
+                ReadFailure(file.source, f"line {i + 1} is not valid JSON ({exc.msg}); {REST}")
+            )
+            continue
+        except (ValueError, RecursionError) as exc:
+            found.append(
+                ReadFailure(
+                    file.source, f"line {i + 1} is not usable JSON ({json_trouble(exc)}); {REST}"
+                )
+            )
+            continue
+        found.extend(read_item(item, file, i, f"item on line {i + 1}"))
     return checked(found, file, "no line holds an object with 'text'")
 
 
-def checked(found: list[Document | ReadFailure | Skipped], file: FileInfo, empty: str) -> Reading:
+REST = "the rest of the file is read"
+
+
+def checked(found: Reading, file: FileInfo, empty: str) -> Reading:
     """The items read; MalformedInput when there is neither a document nor a failure."""
-    if all(isinstance(r, Skipped) for r in found):
+    if not any(isinstance(r, Document | ReadFailure) for r in found):
         raise MalformedInput(f"{file.source}: {empty}")
     return list(found)
 
 
-def read_item(
-    item: object, file: FileInfo, index: int, name: str
-) -> Document | ReadFailure | Skipped:
-    """One item -> a Document, a failure naming the item, or Skipped when it has no text."""
+def read_item(item: object, file: FileInfo, index: int, name: str) -> Reading:
+    """One item -> a Document (after a note for each date it had to leave out), a failure
+    naming the item, or Skipped when its text is empty."""
+    notes: list[str] = []
     try:
-        found = json_item(item, file, index)
+        found = json_item(item, file, index, notes)
     except WrongType as exc:
-        return ReadFailure(file.source, f"{name}: {exc}; the rest of the file is read")
-    return found if found is not None else Skipped(file.source, f"{name} has no text")
+        return [ReadFailure(file.source, f"{name}: {exc}; {REST}")]
+    if found is None:
+        return [Skipped(file.source, f"{name} has no text")]
+    return [*(ReadNote(file.source, f"{name}: {note}") for note in notes), found]
 
 
 @dataclass(frozen=True)
@@ -93,6 +115,7 @@ def text_or_none(value: object) -> str | None:
 
 
 def date_value(value: object) -> dt.date | None:
+    """A date as text or epoch milliseconds; DateOutOfRange for one outside the calendar."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | str):
@@ -126,29 +149,42 @@ KCNA_FIELDS = {
 }
 
 
-def field_value(item: dict[str, object], field: Field) -> object:
-    """The first of the field's keys present in the item, read; WrongType when unusable."""
+def field_value(item: dict[str, object], field: Field, notes: list[str]) -> object:
+    """The first of the field's keys present in the item, read; WrongType when unusable.
+    A date outside the calendar is read as none, with a note saying so."""
     for key in field.keys:
         value = item.get(key)
         if value is None:
             continue
         try:
             return field.read(value)
+        except DateOutOfRange as exc:
+            notes.append(f"'{key}' {exc}; read as no date")
+            return None
         except (TypeError, ValueError, OverflowError, OSError):
-            kind = type(value).__name__
             raise WrongType(
-                f"'{key}' is {kind} {json.dumps(value)[:40]}; expected {field.expected}"
+                f"'{key}' is {type(value).__name__} {shown(value)}; expected {field.expected}"
             ) from None
     return field.read(None)
 
 
-def json_item(item: object, file: FileInfo, index: int) -> Document | None:
-    """One JSON article object -> a Document; None when it carries no text."""
+def shown(value: object) -> str:
+    try:
+        return json.dumps(value, ensure_ascii=False)[:40]
+    except (ValueError, RecursionError):
+        return "(unprintable)"
+
+
+def json_item(item: object, file: FileInfo, index: int, notes: list[str]) -> Document | None:
+    """One JSON article object -> a Document; None when its text is empty; WrongType when
+    it is no object, has no text at all, or holds a value of the wrong type."""
     if not isinstance(item, dict):
         raise WrongType(f"is a JSON {type(item).__name__}, not an object")
     kcna = "story_text" in item or "headline" in item
     fields = KCNA_FIELDS if kcna else FIELDS
-    values = {name: field_value(item, f) for name, f in fields.items()}
+    if all(item.get(key) is None for key in fields["body"].keys):
+        raise WrongType(f"has no {' or '.join(repr(k) for k in fields['body'].keys)}")
+    values = {name: field_value(item, f, notes) for name, f in fields.items()}
     body = values["body"]
     if not isinstance(body, str):
         return None

@@ -13,7 +13,9 @@ import datetime as dt
 import json
 import os
 import threading
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -40,10 +42,12 @@ Expand = Callable[[str], list[tuple[str, str]]]
 
 class SearchIndex:
     """Open with `SearchIndex.open(path)`. Safe to share between threads; one process
-    writes at a time (another gets a `SearchError` and may try again later)."""
+    writes at a time (another waits up to `wait` seconds for it, then gets a
+    `SearchError` and may try again later)."""
 
-    def __init__(self, path: Path, index: tantivy.Index) -> None:
+    def __init__(self, path: Path, index: tantivy.Index, wait: float = 0.0) -> None:
         self.path = path
+        self.wait = wait
         self._index = index
         self._schema = index.schema
         self._builder = Builder(self._schema)
@@ -51,9 +55,10 @@ class SearchIndex:
         self._fold = Folds()
 
     @classmethod
-    def open(cls, path: Path) -> SearchIndex:
+    def open(cls, path: Path, wait: float = 0.0) -> SearchIndex:
         """The index in folder `path`, created empty when missing. An index built with
-        another schema is started afresh (stamp 0), so the store rebuilds it."""
+        another schema is started afresh (stamp 0), so the store rebuilds it. A write
+        waits up to `wait` seconds for another process's write to finish."""
         path = Path(path)
         if path.exists() and not path.is_dir():
             raise SearchError(f"{path} is a file; give the search index a folder of its own")
@@ -66,11 +71,16 @@ class SearchIndex:
             else:
                 index = tantivy.Index.open(str(path))
         except (OSError, ValueError) as e:
-            raise SearchError(
-                f"cannot open the search index at {path} ({one_line(e)}); "
-                "delete the folder to rebuild it"
-            ) from e
-        return cls(path, index)
+            said = one_line(e)
+            hint = (
+                "make its folder writable"
+                if "read-only" in said.lower() or "permission" in said.lower()
+                else "make room on the disk"
+                if "no space" in said.lower()
+                else "delete the folder to rebuild it"
+            )
+            raise SearchError(f"cannot open the search index at {path} ({said}); {hint}") from e
+        return cls(path, index, wait)
 
     def stamp(self) -> int:
         """The store's ingest counter as of the last `add`; 0 for a new or cleared index."""
@@ -83,41 +93,58 @@ class SearchIndex:
     def add(self, posts: Iterable[IndexedPost], stamp: int) -> int:
         """Index posts, each replacing any post with its id; one commit; records `stamp`."""
         names: dict[tuple[str, ...], str] = {}
-        with self._write, self._writer() as writer:
+        with self._write, self._writing(), self._writer() as writer:
             n = 0
             for post in posts:
                 writer.delete_documents_by_term("id", post.id)
                 writer.add_document(document(post, self._fold, names))
                 n += 1
             writer.commit()
-        self._index.reload()
-        write_state(self.path, stamp)
+            self._index.reload()
+            write_state(self.path, stamp)
         return n
 
     def remove(self, ids: Iterable[str]) -> None:
         """Drop posts by id; ids not in the index are ignored. The stamp is kept."""
-        with self._write, self._writer() as writer:
+        with self._write, self._writing(), self._writer() as writer:
             for post_id in ids:
                 writer.delete_documents_by_term("id", post_id)
             writer.commit()
-        self._index.reload()
+            self._index.reload()
 
     def clear(self) -> None:
         """Drop every post and reset the stamp to 0."""
-        with self._write, self._writer() as writer:
+        with self._write, self._writing(), self._writer() as writer:
             writer.delete_all_documents()
             writer.commit()
-        self._index.reload()
-        write_state(self.path, 0)
+            self._index.reload()
+            write_state(self.path, 0)
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """A write whose failure (a full disk, a folder made read-only) is one SearchError;
+        the knowledge base is untouched, and 'nkwatch reindex' rebuilds the index."""
+        try:
+            yield
+        except (OSError, ValueError) as e:
+            reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+            raise SearchError(
+                f"could not write the search index at {self.path} ({reason}); make room or "
+                "fix its permissions, then run 'nkwatch reindex'"
+            ) from e
 
     def _writer(self) -> Writer:
-        try:
-            return Writer(self._index.writer(HEAP, THREADS))
-        except ValueError as e:
-            raise SearchError(
-                f"the search index at {self.path} is being written by another "
-                "process; try again when it has finished"
-            ) from e
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                return Writer(self._index.writer(HEAP, THREADS))
+            except ValueError as e:
+                if time.monotonic() >= deadline:
+                    raise SearchError(
+                        f"the search index at {self.path} is being written by another "
+                        "process; try again when it has finished"
+                    ) from e
+                time.sleep(0.05)
 
     def query(
         self,

@@ -25,16 +25,17 @@ def is_server(target: str | Path) -> bool:
     return str(target).startswith(SERVER_SCHEMES)
 
 
-def open_store(target: str | Path, write: bool = False) -> SQLStore:
+def open_store(target: str | Path, write: bool = False, wait: float | None = None) -> SQLStore:
     """The knowledge base at a file path or a postgresql:// URL. Opened for writing, it is
-    created or brought up to date; opened for reading, it is never changed."""
+    created or brought up to date; opened for reading, it is never changed. A writer
+    waits up to `wait` seconds for another to finish its batch (SQLite; 60 unless told)."""
     if is_server(target):
         from nkwatch.store.postgres import PostgresStore
 
         return PostgresStore(str(target), write)
-    from nkwatch.store.sqlite import SQLiteStore
+    from nkwatch.store.sqlite import BUSY_SECONDS, SQLiteStore
 
-    return SQLiteStore(Path(target), write)
+    return SQLiteStore(Path(target), write, BUSY_SECONDS if wait is None else wait)
 
 
 __all__ = ["Batch", "Store", "is_server", "open_store"]

@@ -1,8 +1,11 @@
 """The embedded backend: one SQLite file.
 
 Writers open the file in WAL mode and begin each batch with BEGIN IMMEDIATE,
-so a second ingest waits for the first (up to `BUSY_SECONDS`) instead of
-failing; readers open it read-only, so reading never changes the file.
+so a second ingest waits for the first (up to `wait` seconds, BUSY_SECONDS
+unless told) instead of failing; readers open it read-only, so reading never
+changes the file. What SQLite reports when a write fails (a full disk, a
+read-only or damaged file, a writer holding the lock too long) is said in one
+line with what to do; the batch that failed is rolled back whole.
 """
 
 from __future__ import annotations
@@ -22,13 +25,28 @@ HEADER = b"SQLite format 3\x00"
 LEGACY_TABLES = frozenset({"documents", "posts", "story_members", "story_links"})
 
 
+# What SQLite says -> what it means and what to do, for the one line a failure prints.
+TROUBLES = (
+    ("database or disk is full", "the disk is full; make room or move --db elsewhere, then run the same command again (committed batches are kept)"),
+    ("readonly database", "the file is read-only; make it writable or point --db at another file"),
+    ("database is locked", "another program is writing to it and held it longer than the wait; try again when it has finished, or wait longer (--wait)"),
+    ("database is busy", "another program is writing to it and held it longer than the wait; try again when it has finished, or wait longer (--wait)"),
+    ("malformed", "the file is damaged; restore it from a copy, or ingest into a new file"),
+    ("file is not a database", "the file is damaged or not a knowledge base; restore it from a copy, or ingest into a new file"),
+    ("disk i/o error", "the disk failed to read or write it; check the disk and its free space"),
+    ("unable to open database file", "it cannot be opened; check that its folder exists and is writable"),
+)  # fmt: skip
+
+
 class SQLiteStore(SQLStore):
-    def __init__(self, path: Path, write: bool = False):
+    def __init__(self, path: Path, write: bool = False, wait: float = BUSY_SECONDS):
         self.path = path
         self.where = str(path)
+        self.wait = wait
         check_file(path, write)
         if path.exists() and path.stat().st_size:
-            probe = engine_for(path, write=False)  # another program's file is never opened to write
+            # another program's file is never opened to write
+            probe = engine_for(path, write=False, wait=wait)
             try:
                 with probe.connect() as conn:
                     self._revision(conn)
@@ -36,7 +54,14 @@ class SQLiteStore(SQLStore):
                 raise self.error(exc) from exc
             finally:
                 probe.dispose()
-        super().__init__(engine_for(path, write), write)
+        super().__init__(engine_for(path, write, wait), write)
+
+    def error(self, exc: BaseException) -> StoreError:
+        reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+        for said, meaning in TROUBLES:
+            if said in reason.lower():
+                return StoreError(f"the knowledge base at {self.where} failed: {meaning}")
+        return super().error(exc)
 
     def lock(self, conn: Connection) -> None:
         """Nothing to do: the transaction began IMMEDIATE (see `writing`)."""
@@ -56,12 +81,12 @@ class SQLiteStore(SQLStore):
         return None
 
 
-def engine_for(path: Path, write: bool) -> sa.Engine:
+def engine_for(path: Path, write: bool, wait: float = BUSY_SECONDS) -> sa.Engine:
     if write:
         url = f"sqlite:///{path}"
     else:
         url = f"sqlite:///file:{path.resolve().as_posix()}?mode=ro&uri=true"
-    engine = sa.create_engine(url, connect_args={"timeout": BUSY_SECONDS})
+    engine = sa.create_engine(url, connect_args={"timeout": wait})
     event.listen(engine, "connect", _set_up if write else _set_up_reader)
     event.listen(engine, "begin", _begin)
     return engine
