@@ -96,6 +96,9 @@ class Recogniser:
             key=lambda h: -len(h.words),
         )
         self.head_starts = frozenset(h.words[0] for h in self.heads)
+        self.heads_by_start: dict[str, list[Head]] = {}  # longest first, as `heads` is
+        for h in self.heads:
+            self.heads_by_start.setdefault(h.words[0], []).append(h)
         self.capital_plurals = {
             h.plural.title(): (" ".join(h.words), h.type)
             for h in self.heads
@@ -420,17 +423,11 @@ class Recogniser:
 
     def find_head(self, words: list[str]) -> tuple[int, Head] | None:
         """The last head word(s) in a name, with their position."""
-        best = None
-        for i in range(len(words)):
-            if words[i] not in self.head_starts:
-                continue
-            for head in self.heads:
-                n = len(head.words)
-                if tuple(words[i : i + n]) == head.words:
-                    if best is None or i >= best[0]:
-                        best = (i, head)
-                    break
-        return best
+        for i in range(len(words) - 1, -1, -1):
+            for head in self.heads_by_start.get(words[i], ()):
+                if tuple(words[i : i + len(head.words)]) == head.words:
+                    return i, head
+        return None
 
     def port_candidates(self, text: str, found: list[Candidate]) -> list[Candidate]:
         """'Nampo port', 'Rajin harbour': a place named with a lower-case port word is the port,
