@@ -19,6 +19,7 @@ from nkwatch.cli import main
 from nkwatch.errors import ExportError
 from nkwatch.export.files import atomic_output
 from nkwatch.export.tabular import (
+    CLAIM_COLUMNS,
     DOSSIER_COLUMNS,
     ENTITY_COLUMNS,
     MENTION_COLUMNS,
@@ -307,5 +308,6 @@ def test_every_export_and_column_is_documented() -> None:
         *MENTION_COLUMNS,
         *STORY_COLUMNS,
         *DOSSIER_COLUMNS,
+        *CLAIM_COLUMNS,
     }:
         assert f"`{column}`" in doc, column

@@ -192,3 +192,36 @@ def test_a_knowledge_base_at_0003_gains_an_empty_claims_table(
     assert store.claim_count() == 0 and store.stats()["posts"] == 9
     store.close()
     assert schema.HEAD == "0004"
+
+
+def test_claims_export_as_csv_and_jsonl_by_period(facts_kb: str) -> None:
+    import csv
+    import io
+    import json
+
+    rows = list(
+        csv.DictReader(
+            io.StringIO(cli("export", "--format", "csv", "--what", "claims", "--db", facts_kb))
+        )
+    )
+    hyesan = [r for r in rows if r["place"] == "Hyesan" and r["measure"] == "rice price"]
+    assert {r["period"] for r in hyesan} >= {"2024-01", "2024-02", "2024-03"}
+    assert all(r["said_by"] and r["reliability"] and r["grade"] for r in hyesan)
+    march = [
+        json.loads(line)
+        for line in cli(
+            "export",
+            "--format",
+            "jsonl",
+            "--what",
+            "claims",
+            "--db",
+            facts_kb,
+            "--since",
+            "2024-03",
+            "--until",
+            "2024-03",
+        ).splitlines()
+    ]
+    assert march and all(r["period"].startswith("2024-03") for r in march)
+    assert {r["text"] for r in march} <= {r["text"] for r in rows}

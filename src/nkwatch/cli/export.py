@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from nkwatch.export import Job
 
 FORMATS = ["ftm", "csv", "geojson", "jsonl"]
-KINDS = ["entities", "posts", "mentions", "stories", "all"]
+KINDS = ["entities", "posts", "mentions", "stories", "claims", "all"]
 
 
 @main.command()
@@ -33,8 +33,9 @@ KINDS = ["entities", "posts", "mentions", "stories", "all"]
     type=click.Choice(KINDS),
     default="entities",
     show_default=True,
-    help="The rows to export; 'all' (ftm only) is entities, articles and their mentions."
-    " Quantities are not stored yet, so they cannot be exported.",
+    help="The rows to export; 'all' (ftm only) is entities, articles and their mentions;"
+    " 'claims' (csv, jsonl) are the figures posts state, with what they are about, when"
+    " and who says so (--since/--until: the period they hold for).",
 )
 @click.option("--type", "etype", type=click.Choice(ENTITY_TYPES), help="Only this entity type.")
 @since_until

@@ -7,7 +7,7 @@
 generator from the store to text, so a row at a time flows from a server-side
 cursor to the file. The record shapes live in `records` (JSON), `tabular`
 (CSV), `geo` (GeoJSON) and `ftm` (FollowTheMoney); docs/exports.md describes
-them. Quantities are not stored yet, so there is nothing of theirs to export.
+them. Claims (figures tied to what they are about) export as CSV and JSON Lines.
 """
 
 from __future__ import annotations
@@ -18,11 +18,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from nkwatch.export import ftm, geo, tabular
-from nkwatch.export.feeds import Scope, entity_mentions, graded_posts, graded_stories
+from nkwatch.export.feeds import (
+    Scope,
+    entity_mentions,
+    graded_facts,
+    graded_posts,
+    graded_stories,
+)
 from nkwatch.export.records import (
     dossier_record,
     entity_record,
     entity_row_record,
+    fact_record,
     mention_record,
     post_entry_record,
     post_record,
@@ -82,6 +89,12 @@ def stories(job: Job) -> Iterator[Any]:
     return counted(graded_stories(job.store, job.scope, job.ratings), job.tick)
 
 
+def claims(job: Job) -> Iterator[dict[str, Any]]:
+    return (
+        fact_record(f) for f in counted(graded_facts(job.store, job.scope, job.ratings), job.tick)
+    )
+
+
 def ftm_entities(job: Job) -> Iterator[str]:
     return jsonl(r for row in entity_rows(job) for r in ftm.entity_records(row))
 
@@ -119,11 +132,15 @@ EXPORTS: dict[tuple[str, str], Exporter] = {
     ("csv", "stories"): lambda job: tabular.csv_lines(
         tabular.STORY_COLUMNS, map(tabular.story_row, stories(job))
     ),
+    ("csv", "claims"): lambda job: tabular.csv_lines(
+        tabular.CLAIM_COLUMNS, map(tabular.claim_row, claims(job))
+    ),
     ("geojson", "entities"): lambda job: geo.collection_lines(entity_rows(job)),
     ("jsonl", "entities"): lambda job: jsonl(map(entity_row_record, entity_rows(job))),
     ("jsonl", "posts"): lambda job: jsonl(map(post_entry_record, post_entries(job, text=True))),
     ("jsonl", "mentions"): lambda job: jsonl(map(mention_record, mention_rows(job))),
     ("jsonl", "stories"): lambda job: jsonl(map(story_record, stories(job))),
+    ("jsonl", "claims"): lambda job: jsonl(claims(job)),
 }
 
 FORMATS = tuple(dict.fromkeys(f for f, _ in EXPORTS))

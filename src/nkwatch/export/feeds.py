@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from itertools import islice
 from typing import TYPE_CHECKING, TypeVar
 
+from nkwatch.conflicts import Fact
 from nkwatch.model import Entity, MentionRow, PostEntry, Story
 from nkwatch.ratings import Ratings
 from nkwatch.stories import views
@@ -63,3 +64,12 @@ def entity_mentions(store: Store, entity: Entity, ratings: Ratings) -> Iterator[
         found = grades(store, (r.story for r in batch), ratings)
         for r in batch:
             yield replace(r, grade=found.get(r.story or ""))
+
+
+def graded_facts(store: Store, scope: Scope, ratings: Ratings) -> Iterator[Fact]:
+    """Every claim whose period overlaps the scope's dates, with its source's rating and
+    its story's grade."""
+    from nkwatch.views import graded
+
+    for batch in in_batches(store.claim_rows(since=scope.since, until=scope.until)):
+        yield from graded(store, batch, ratings)

@@ -25,6 +25,12 @@ MENTION_COLUMNS = (
 STORY_COLUMNS = (
     "id", "title", "earliest", "latest", "first_outlet", "versions", "sources", "grade",
 )  # fmt: skip
+CLAIM_COLUMNS = (
+    "post", "start", "end", "text", "kind", "measure", "value", "value_max", "unit", "per",
+    "subject_id", "subject", "subject_type", "product", "place", "period", "precision",
+    "period_text", "said_by", "said_by_kind", "via", "reliability", "outlet", "published",
+    "story", "grade",
+)  # fmt: skip
 DOSSIER_COLUMNS = (
     "entity_id", "entity_name", "type", "aliases", "place", "province", "lat", "lon",
     "post_id", "published", "outlet", "title", "story", "grade", "text", "start", "end",
@@ -103,3 +109,17 @@ def csv_lines(
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+def claim_row(record: dict[str, Any]) -> dict[str, Any]:
+    """A claim's full record (`records.fact_record`) flattened to CLAIM_COLUMNS."""
+    subject, product, place = (record[k] or {} for k in ("subject", "product", "place"))
+    flat = {k: record.get(k) for k in CLAIM_COLUMNS}
+    flat.update(
+        subject_id=subject.get("id"),
+        subject=subject.get("name"),
+        subject_type=subject.get("type"),
+        product=product.get("name"),
+        place=place.get("name"),
+    )
+    return flat

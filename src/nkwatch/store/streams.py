@@ -230,8 +230,18 @@ class Streams(StoryReads):
         since: dt.date | None = None,
         until: dt.date | None = None,
     ) -> int:
-        """How many rows a stream of `what` (entities, posts, mentions, stories) yields."""
+        """How many rows a stream of `what` (entities, posts, mentions, stories, claims)
+        yields; claims are counted by the period they hold for, as `claim_rows` reads them."""
         m, p, s = t.mentions, t.posts, t.story_members
+        if what == "claims":
+            cl = t.claims
+            claims = sa.select(sa.func.count()).select_from(cl)
+            if since:
+                claims = claims.where(cl.c.period_end >= since.isoformat())
+            if until:
+                claims = claims.where(cl.c.period_start <= until.isoformat())
+            with self.read() as conn:
+                return int(conn.execute(claims).scalar_one())
         counted: dict[str, sa.Select] = {
             "entities": sa.select(sa.func.count(sa.distinct(m.c.entity_id))).join(
                 p, p.c.id == m.c.post_id
