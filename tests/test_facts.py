@@ -51,6 +51,7 @@ def test_a_price_is_tied_to_its_product_place_month_and_source(pipeline: Pipelin
     claimer = Claimer(pipeline.gazetteer)
     posts = posts_of(FACTS / "rice.jsonl", pipeline)
     claims = [c for p in posts for c in claimer.claims(p)]
+    claims = [c for c in claims if c.kind != "event"]
     assert len(claims) == 7 and all(c.measure == "rice price" for c in claims)
     first = next(c for p in posts for c in claimer.claims(p) if "5,800" in c.text)
     assert (first.product, first.place) == ("product:rice", "place:hyesan")  # not its province
@@ -61,6 +62,27 @@ def test_a_price_is_tied_to_its_product_place_month_and_source(pipeline: Pipelin
     assert "5,800" in post.text[first.sentence_start : first.sentence_end]
     resident = next(c for p in posts for c in claimer.claims(p) if "6,100" in c.text)
     assert (resident.said_by, resident.said_by_kind) == ("a resident", "anonymous-source")
+
+
+def test_a_dated_event_is_a_claim_about_what_it_happened_to(pipeline: Pipeline) -> None:
+    import datetime as dt
+
+    text = (
+        "The Ryongsong Machine Complex finished a new oxygen plant on October 10, a source "
+        "told our reporter. Work at the Musan Mining Complex was halted in early September "
+        "after floods. Kim Jong Un visited Pyongyang in 2023, and rice sold for 6,000 won a "
+        "kilogram in Hyesan on October 12. The Kim Chaek Iron and Steel Complex was ordered to "
+        "finish its new furnace by November 30."
+    )
+    post = pipeline.extractor.extract(Post("e" * 64, 0, "t", text, published=dt.date(2024, 10, 20)))  # type: ignore[union-attr]
+    events = [c for c in Claimer(pipeline.gazetteer).claims(post) if c.kind == "event"]
+    found = {(c.measure, c.subject, c.iso, c.value) for c in events}
+    assert found == {
+        ("completion", "facility:ryongsong-machine", "2024-10-10", None),
+        ("halt", "facility:musan-mine", "2024-09", None),
+        ("deadline", "facility:kim-chaek-steel", "2024-11-30", None),
+    }  # a bare year is a period, and a date beside a figure dates the figure's claim
+    assert all(text[c.start : c.end] == c.text for c in events)
 
 
 def test_a_facility_figure_takes_the_facility_and_its_town(pipeline: Pipeline) -> None:

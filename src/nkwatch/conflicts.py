@@ -54,12 +54,15 @@ class Fact:
 
     @property
     def low(self) -> float:
-        return self.row.claim.value
+        value = self.row.claim.value
+        if value is None:
+            raise ValueError("a dated event states no figure")
+        return value
 
     @property
     def high(self) -> float:
         claim = self.row.claim
-        return claim.value_max if claim.value_max is not None else claim.value
+        return claim.value_max if claim.value_max is not None else self.low
 
     @property
     def middle(self) -> float:
@@ -123,8 +126,8 @@ def bucket(row: ClaimRow) -> str | None:
 def same_thing(row: ClaimRow) -> tuple[object, ...] | None:
     c = row.claim
     about = c.subject or c.product
-    if about is None or (period := bucket(row)) is None:
-        return None
+    if c.value is None or about is None or (period := bucket(row)) is None:
+        return None  # a dated event has no figure to disagree with
     by_place = c.place if (row.subject_type == "product" or c.subject is None) else None
     return (about, c.kind, c.measure, c.unit, c.per, period, by_place)
 

@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Protocol
 
 from nkwatch.extract.quantities import sentence
 from nkwatch.gazetteer import Gazetteer
@@ -58,6 +59,17 @@ BASELINE = re.compile(
 COUNTRY_KINDS = frozenset({"country", "region"})
 BROAD_KINDS = frozenset({"province", "river", "sea"})
 PLACE_TYPE = "place"
+EVENT = "event"  # the kind of a claim that dates something instead of stating a figure
+EVENT_SUBJECTS = ("facility", "organization", "place")
+
+
+@cache
+def event_cues() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple(
+        (row["event"], re.compile(row["pattern"], re.I)) for row in read_table("event_cues.tsv")
+    )
+
+
 LOOK_BACK = 600  # characters back a pointing sentence may reach for what it points to
 
 
@@ -116,7 +128,14 @@ class Span:
         return self.start <= start and end <= self.end
 
 
-def distance(m: Mention | DateMention | Attribution, q: Quantity) -> int:
+class Located(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+def distance(m: Mention | DateMention | Attribution, q: Located) -> int:
     """Characters between a mention and a figure (0 when they touch or overlap)."""
     if m.end <= q.start:
         return q.start - m.end
@@ -125,7 +144,7 @@ def distance(m: Mention | DateMention | Attribution, q: Quantity) -> int:
     return 0
 
 
-def clause(text: str, within: Span, q: Quantity) -> Span:
+def clause(text: str, within: Span, q: Located) -> Span:
     """The clause of a sentence holding a figure: cut at semicolons, dashes and ', but'."""
     left, right = within.start, within.end
     for m in CLAUSE_END.finditer(text, within.start, q.start):
@@ -151,13 +170,75 @@ class Claimer:
         return m.type == PLACE_TYPE and self.place_kind(m.entity_id) in COUNTRY_KINDS
 
     def claims(self, post: Post) -> tuple[Claim, ...]:
-        """A claim for each quantity the post states, in reading order."""
+        """A claim for each quantity the post states, then one for each dated event (a
+        date whose clause says what happened then and holds no figure), in reading order."""
         seen: Counter[tuple[int, int]] = Counter()
         out = []
         for q in post.quantities:
             out.append(self.claim(post, q, seen[(q.start, q.end)]))
             seen[(q.start, q.end)] += 1
-        return tuple(out)
+        out.extend(self.events(post))
+        return tuple(sorted(out, key=lambda c: (c.start, c.end, c.part)))
+
+    def events(self, post: Post) -> list[Claim]:
+        text = post.text
+        dateline = DATELINE.match(text)
+        filed = dateline.end() if dateline else 0
+        out = []
+        for d in post.dates:
+            if d.precision == "year" or d.start < filed:
+                continue  # a year is a period, not an event; a dateline files the item
+            bounds = Span(*sentence(text, d.start, d.end))
+            scope = clause(text, bounds, d)
+            if any(scope.holds(q.start, q.end) for q in post.quantities):
+                continue  # the date dates a figure's claim
+            names = [(m.start, m.end) for m in post.mentions if scope.holds(m.start, m.end)]
+            event = next(
+                (
+                    name
+                    for name, cue in event_cues()
+                    for hit in cue.finditer(text, scope.start, scope.end)
+                    if not any(a <= hit.start() < b for a, b in names)  # not "Open-Air Theatre"
+                ),
+                None,
+            )
+            if event is None:
+                continue
+            near = [
+                m
+                for m in post.mentions
+                if bounds.holds(m.start, m.end)
+                and m.start >= filed
+                and m.end <= d.start
+                or bounds.holds(m.start, m.end)
+                and m.start >= d.end
+            ]
+            subject = self.subject(near, d, scope, EVENT_SUBJECTS)
+            if subject is None:
+                continue  # an event of nothing named is not a fact about anything
+            said = self.said_by(post, d, bounds)
+            out.append(
+                Claim(
+                    post_id=post.id,
+                    start=d.start,
+                    end=d.end,
+                    text=d.text,
+                    kind=EVENT,
+                    measure=event,
+                    value=None,
+                    unit=None,
+                    subject=subject.entity_id,
+                    place=self.place(post, near, d, scope, subject, filed),
+                    period=d.date,
+                    precision=d.precision,
+                    period_text=d.text,
+                    said_by=said[0] if said else None,
+                    said_by_kind=said[1] if said else None,
+                    sentence_start=bounds.start,
+                    sentence_end=bounds.end,
+                )
+            )
+        return out
 
     def entities(self, post: Post, claims: Sequence[Claim]) -> list[Entity]:
         """The gazetteer records of what claims name that the post's mentions do not (the
@@ -224,7 +305,7 @@ class Claimer:
             part=part,
         )
 
-    def nearest(self, mentions: Sequence[Mention], q: Quantity, part: Span) -> Mention | None:
+    def nearest(self, mentions: Sequence[Mention], q: Located, part: Span) -> Mention | None:
         """The mention nearest the figure, those in its clause first."""
         if not mentions:
             return None
@@ -234,7 +315,7 @@ class Claimer:
         )
 
     def subject(
-        self, near: Sequence[Mention], q: Quantity, part: Span, types: tuple[str, ...]
+        self, near: Sequence[Mention], q: Located, part: Span, types: tuple[str, ...]
     ) -> Mention | None:
         """The preferred type found in the clause, else in the sentence; countries last."""
         fitting = [m for m in near if m.type in types and not self.is_country(m)]
@@ -272,7 +353,7 @@ class Claimer:
         self,
         post: Post,
         near: Sequence[Mention],
-        q: Quantity,
+        q: Located,
         part: Span,
         subject: Mention | None,
         filed: int = 0,
@@ -316,7 +397,7 @@ class Claimer:
             return None
         return min(dates, key=lambda d: (not part.holds(d.start, d.end), distance(d, q)))
 
-    def said_by(self, post: Post, q: Quantity, bounds: Span) -> tuple[str, str] | None:
+    def said_by(self, post: Post, q: Located, bounds: Span) -> tuple[str, str] | None:
         """(who, kind): the attribution over the figure's sentence, else the quoted outlet."""
         over = [a for a in post.attributions if a.start < bounds.end and bounds.start < a.end]
         if over:

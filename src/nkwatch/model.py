@@ -231,7 +231,7 @@ class Claim:
     text: str
     kind: str
     measure: str
-    value: float
+    value: float | None  # None for a dated event (kind "event"), which states no figure
     unit: str | None
     value_max: float | None = None
     per: str | None = None

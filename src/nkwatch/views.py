@@ -266,6 +266,8 @@ def series(
     left_out = 0
     for f in (fact_of(r, ratings, None) for r in rows):
         c = f.row.claim
+        if c.value is None:
+            continue  # a dated event, not a figure of the series
         if c.period is None or c.precision == "year":
             left_out += 1
             continue

@@ -258,8 +258,10 @@ def dossier_record(entity: Entity, row: MentionRow) -> dict[str, Any]:
     }
 
 
-def figure(value: float, value_max: float | None, unit: str | None, per: str | None) -> str:
-    """'6,300-6,500 KPW/kg'."""
+def figure(value: float | None, value_max: float | None, unit: str | None, per: str | None) -> str:
+    """'6,300-6,500 KPW/kg'; '' for a dated event, which states no figure."""
+    if value is None:
+        return ""
     shown = f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
     if value_max is not None:
         shown += f"-{value_max:,.6g}" if abs(value_max) < 1e6 else f"-{value_max:,.0f}"

@@ -123,7 +123,7 @@ claims = sa.Table(  # a figure a post states, what it is about, when, and who sa
     sa.Column("text", Text, nullable=False),
     sa.Column("kind", Text, nullable=False),  # price | wage | production | share | ...
     sa.Column("measure", Text, nullable=False),  # the kind refined by its product: rice price
-    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("value", sa.Float),  # NULL for a dated event
     sa.Column("value_max", sa.Float),
     sa.Column("unit", Text),
     sa.Column("per", Text),

@@ -47,7 +47,11 @@ def sheet_record(sheet: FactSheet) -> dict[str, Any]:
 
 def sheet_chart(sheet: FactSheet) -> FactChart | None:
     """The entity's most reported measure (in one unit), one dot per dated claim."""
-    dated = [f for f in sheet.facts if f.row.claim.iso and f.row.claim.precision != "year"]
+    dated = [
+        f
+        for f in sheet.facts
+        if f.row.claim.iso and f.row.claim.precision != "year" and f.row.claim.value is not None
+    ]
     if not dated:
         return None
     counts = Counter((f.row.claim.measure, f.row.claim.unit, f.row.claim.per) for f in dated)

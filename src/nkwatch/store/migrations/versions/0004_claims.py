@@ -27,7 +27,7 @@ def upgrade() -> None:
         sa.Column("text", Text, nullable=False),
         sa.Column("kind", Text, nullable=False),
         sa.Column("measure", Text, nullable=False),
-        sa.Column("value", sa.Float, nullable=False),
+        sa.Column("value", sa.Float),
         sa.Column("value_max", sa.Float),
         sa.Column("unit", Text),
         sa.Column("per", Text),
