@@ -23,6 +23,7 @@ from nkwatch.cli.options import (
     outlets_option,
     output_format,
     period,
+    reading_options,
     say,
     since_until,
 )
@@ -43,22 +44,7 @@ if TYPE_CHECKING:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--max-chars",
-    type=click.IntRange(min=1),
-    help="Refuse (with one line) a document longer than this many characters"
-    " (default 20,000,000); the rest of the file is read.",
-)
-@click.option(
-    "--max-bytes", type=click.IntRange(min=1), help="Skip files larger than this (default 50 MB)."
-)
-@click.option(
-    "--exclude",
-    multiple=True,
-    metavar="GLOB",
-    help="Leave out files whose name or path matches (repeatable). In folders, hidden files,"
-    " READMEs, licences, changelogs and files no reader can use are left out already.",
-)
+@reading_options
 @click.option(
     "--batch",
     type=click.IntRange(min=1),
@@ -214,18 +200,7 @@ def ingest(
 @output_format(
     "jsonl", "jsonl: the extraction contract (docs/contract.md); table and csv: one row per post."
 )
-@click.option(
-    "--max-chars",
-    type=click.IntRange(min=1),
-    help="Refuse (with one line) a document longer than this many characters"
-    " (default 20,000,000); the rest of the file is read.",
-)
-@click.option(
-    "--max-bytes", type=click.IntRange(min=1), help="Skip files larger than this (default 50 MB)."
-)
-@click.option(
-    "--exclude", multiple=True, metavar="GLOB", help="Leave out files that match (repeatable)."
-)
+@reading_options
 @clean_errors
 def extract(
     paths: tuple[Path, ...],

@@ -167,3 +167,25 @@ def parse_period(value: str | None, end: bool) -> dt.date | None:
         raise click.BadParameter(
             f"{value!r} is not a date; write YYYY, YYYY-MM or YYYY-MM-DD"
         ) from exc
+
+
+def reading_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--max-chars, --max-bytes and --exclude: what `ingest` and `extract` read."""
+    f = click.option(
+        "--exclude",
+        multiple=True,
+        metavar="GLOB",
+        help="Leave out files whose name or path matches (repeatable). In folders, hidden files,"
+        " READMEs, licences, changelogs and files no reader can use are left out already.",
+    )(f)
+    f = click.option(
+        "--max-bytes",
+        type=click.IntRange(min=1),
+        help="Skip files larger than this (default 50 MB).",
+    )(f)
+    return click.option(
+        "--max-chars",
+        type=click.IntRange(min=1),
+        help="Refuse (with one line) a document longer than this many characters"
+        " (default 20,000,000); the rest of the file is read.",
+    )(f)
