@@ -92,6 +92,13 @@ def is_boilerplate_line(line: str) -> bool:
     return compile_lines("boilerplate.txt").match(line.strip().strip("*").strip()) is not None
 
 
+def is_sidebar_heading(line: str) -> bool:
+    """'More From KCNA', 'Related articles': a line that opens a trailing block of other
+    items or an offer (data/boilerplate_tails.txt)."""
+    bare = line.strip().strip("*•·").strip()
+    return compile_lines("boilerplate_tails.txt").match(bare) is not None
+
+
 def is_citation_lead(line: str) -> bool:
     """'Read the full story here:', 'Source:': a line that opens a citation block."""
     lead = line.strip().removesuffix(":").rstrip()

@@ -209,9 +209,7 @@ class Claimer:
                 for m in post.mentions
                 if bounds.holds(m.start, m.end)
                 and m.start >= filed
-                and m.end <= d.start
-                or bounds.holds(m.start, m.end)
-                and m.start >= d.end
+                and (m.end <= d.start or m.start >= d.end)
             ]
             subject = self.subject(near, d, scope, EVENT_SUBJECTS)
             if subject is None:

@@ -17,9 +17,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from nkwatch.dates import DateLine, find_published, parse_date_line
-from nkwatch.describe import byline_names, is_boilerplate_line, is_byline, is_citation_lead
+from nkwatch.describe import (
+    byline_names,
+    is_boilerplate_line,
+    is_byline,
+    is_citation_lead,
+    is_sidebar_heading,
+)
 from nkwatch.model import Document, Origin, Post
-from nkwatch.pkgdata import compile_lines
 
 PREAMBLE_MAX_WORDS = 40
 UNTITLED_MIN = 2  # dated bylines with no title above them that make a listing
@@ -104,10 +109,8 @@ def find_headers(units: list[Unit]) -> list[Header]:
 def without_sidebar(text: str) -> str:
     """The text up to a trailing block of other items ('More From KCNA', 'Related
     articles', 'You may also like') that follows at least SIDEBAR_AFTER_WORDS words."""
-    tail = compile_lines("boilerplate_tails.txt")
     for m in re.finditer(r"(?m)^[^\n]+$", text):
-        line = m.group().strip().strip("*•·").strip()
-        if tail.match(line) and len(text[: m.start()].split()) >= SIDEBAR_AFTER_WORDS:
+        if is_sidebar_heading(m.group()) and len(text[: m.start()].split()) >= SIDEBAR_AFTER_WORDS:
             return text[: m.start()].rstrip()
     return text
 

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from nkwatch.dedupe.thresholds import DEFAULT
+from nkwatch.describe import is_sidebar_heading
 from nkwatch.names import Keys, strip_marks
 from nkwatch.pkgdata import compile_lines, read_lines
 
@@ -55,13 +56,11 @@ def comparable_text(text: str) -> str:
     """The text without what copies of one story on different sites do not share: page
     furniture lines, and everything from a sidebar or subscription offer on."""
     line_of = compile_lines("boilerplate_copies.txt")
-    tail = compile_lines("boilerplate_tails.txt")
     kept = []
     for line in text.split("\n"):
-        bare = line.strip().strip("*•·").strip()
-        if tail.match(bare):
+        if is_sidebar_heading(line):
             break
-        if not line_of.match(bare):
+        if not line_of.match(line.strip().strip("*•·").strip()):
             kept.append(line)
     return "\n".join(kept)
 
@@ -107,15 +106,10 @@ def shingles_of(words: Sequence[str]) -> frozenset[str]:
     )
 
 
-def lead_of(text: str) -> list[str]:
-    """The words of the lead sentence: the first sentence of the first paragraph long enough
-    to be the lead (at most LEAD_WORDS of them), [] when no paragraph is."""
-    return next(iter(leads_of(text, 1)), [])
-
-
 def leads_of(text: str, count: int) -> list[list[str]]:
-    """The lead sentences of the first `count` paragraphs long enough to hold one: a page
-    may set a standfirst above the lead that its copies drop."""
+    """The words of the lead sentences of the first `count` paragraphs long enough to hold
+    one (the first sentence, at most LEAD_WORDS words): the first is the lead, and a page
+    may set a standfirst above it that its copies drop."""
     out: list[list[str]] = []
     for line in text.split("\n"):
         if len(out) == count:
@@ -164,9 +158,9 @@ class Fingerprint:
         body = comparable_text(text)
         self.shingles = shingles_of(words_of(body))
         self.facts = facts_of(body, keys)
-        lead = lead_of(body)
-        self.lead = shingles_of(lead) if lead else frozenset[str]()
-        self.lead_keys = [" ".join(words[:LEAD_KEY_WORDS]) for words in leads_of(body, LEADS)]
+        leads = leads_of(body, LEADS)
+        self.lead = shingles_of(leads[0]) if leads else frozenset[str]()
+        self.lead_keys = [" ".join(words[:LEAD_KEY_WORDS]) for words in leads]
         self.headlines = headlines_of(body)
 
     @cached_property
@@ -179,8 +173,8 @@ class Fingerprint:
                 self.facts, permutations(2, FACT_BANDS * FACT_ROWS), FACT_BANDS, FACT_ROWS, BANDS
             )
         keys += [band_key(lead, LEAD_BAND) for lead in self.lead_keys]
-        if self.address is not None:
-            keys.append(band_key(self.address, ADDRESS_BAND))
+        if self.address_band is not None:
+            keys.append(self.address_band)
         if self.title and len(self.title.split()) >= TITLE_KEY_WORDS:
             keys.append(band_key(self.title, TITLE_BAND))
         return keys
