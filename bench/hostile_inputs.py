@@ -1,4 +1,5 @@
-"""Time and peak memory of `nkwatch extract` on hostile inputs of 1, 5 and 20 MB.
+"""Time and peak memory of `nkwatch extract` and `nkwatch ingest` on hostile inputs of 1,
+5 and 20 MB.
 
 Shapes (tests/hostile.py): one long line of prose, a great many short dated posts,
 deeply nested HTML, a long HTML article, runs of capitals, of figures and of
@@ -7,12 +8,17 @@ pipeline and then reads and extracts the file; only the reading and extraction a
 timed (wall clock, and processor time, which other work on the machine does not
 inflate), and the peak resident memory of the whole process is reported.
 
+With `--ingest`, each case is instead the whole `nkwatch ingest FILE --db NEW` command
+in a child process (start-up, reading, every stage, the store and the search index):
+wall clock, processor time and peak memory of that process.
+
 Two named baselines are printed with each case, from the same run:
-- `x read`: the processor time over the time merely to read and decode the file;
+- `x read`: the processor time over the time merely to read and decode the file
+  (measured in a child of its own when `--ingest`);
 - `x linear`: the processor time over the 1 MB time of the same shape times the
   size ratio (1.0 is linear; a quadratic stage shows as 5 at 5 MB and 20 at 20 MB).
 
-    python bench/hostile_inputs.py [SIZES_MB...] [--shapes a,b] [--timeout SECONDS]
+    python bench/hostile_inputs.py [SIZES_MB...] [--shapes a,b] [--timeout SECONDS] [--ingest]
 """
 
 from __future__ import annotations
@@ -67,12 +73,65 @@ def run(path: Path, timeout: float) -> dict[str, float] | None:
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
+READ_ONLY = """
+import sys, time
+from pathlib import Path
+from nkwatch.read import decode
+path = Path(sys.argv[1])
+t = time.perf_counter()
+decode(path.read_bytes(), str(path))
+print(time.perf_counter() - t)
+"""
+
+
+INGEST = """
+import json, resource, subprocess, sys, time
+t = time.perf_counter()
+try:
+    done = subprocess.run(sys.argv[2:], capture_output=True, text=True, timeout=float(sys.argv[1]))
+except subprocess.TimeoutExpired:  # the ingest is killed with it
+    print("null")
+    sys.exit()
+took = time.perf_counter() - t
+use = resource.getrusage(resource.RUSAGE_CHILDREN)
+stored = [w for w in done.stdout.split(";")[-1].split() if w.isdigit()]
+print(json.dumps({"seconds": took, "cpu": use.ru_utime + use.ru_stime, "status": done.returncode,
+                  "peak_mb": use.ru_maxrss / 1024, "posts": int(stored[0]) if stored else 0}))
+"""
+
+
+def run_ingest(path: Path, timeout: float) -> dict[str, float] | None:
+    """The whole `nkwatch ingest` command on `path` into a new knowledge base, run under a
+    parent of its own so that its processor time and peak memory are its alone."""
+    read = float(
+        subprocess.run(
+            [sys.executable, "-c", READ_ONLY, str(path)], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    command = [sys.executable, "-m", "nkwatch", "ingest", str(path), "--db", str(path) + ".db"]
+    done = subprocess.run(
+        [sys.executable, "-c", INGEST, str(timeout), *command],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    last = json.loads(done.stdout.strip().splitlines()[-1])
+    if last is None:
+        return None
+    found = dict(last)
+    if found.pop("status"):
+        raise SystemExit(f"ingest of {path.name} failed")
+    return {**found, "read": read}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("sizes", nargs="*", type=float, default=[1, 5, 20])
     parser.add_argument("--shapes", default="")
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--ingest", action="store_true", help="time the whole ingest command")
     args = parser.parse_args()
+    measure = run_ingest if args.ingest else run
     wanted = set(filter(None, args.shapes.split(",")))
     print(
         f"{'shape':<14} {'MB':>4} {'seconds':>8} {'cpu s':>8} {'peak MB':>8} {'posts':>7} "
@@ -86,7 +145,7 @@ def main() -> None:
             for size in args.sizes:
                 path = Path(tmp) / f"{shape.name}-{size:g}{shape.suffix}"
                 path.write_bytes(shape.make(int(size * 1024 * 1024)))
-                found = run(path, args.timeout)
+                found = measure(path, args.timeout)
                 path.unlink()
                 if found is None:
                     print(f"{shape.name:<14} {size:>4g} {'>' + str(int(args.timeout)):>8}")

@@ -1,5 +1,5 @@
-"""Linear in the size of the input: each hostile shape (tests/hostile.py) read and
-extracted at two sizes, four times apart, within one test. A stage worse than linear
+"""Linear in the size of the input: each hostile shape (tests/hostile.py) read, extracted
+and turned into claims at two sizes, four times apart, within one test. A stage worse than linear
 takes sixteen times as long or more at four times the size; the bound here is ten times,
 on the processor time of the best of two runs each (other processes on the machine
 do not count), with a floor for noise."""
@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from nkwatch import Pipeline, extract_paths
+from nkwatch.facts import Claimer
 
 from .hostile import SHAPES
 
@@ -23,11 +24,14 @@ NOISE = 0.1  # seconds any run may take whatever its size
 
 
 def extract_seconds(path: Path, pipeline: Pipeline) -> float:
+    """Processor time to read and extract a file and make the claims of its posts."""
+    claimer = Claimer(pipeline.gazetteer)
     best = float("inf")
     for _ in range(2):
         start = time.process_time()
-        for _item in extract_paths([path], pipeline):
-            pass
+        for item in extract_paths([path], pipeline):
+            if not hasattr(item, "reason"):
+                claimer.claims(item)
         best = min(best, time.process_time() - start)
     return best
 
@@ -63,3 +67,24 @@ def test_a_document_over_the_limit_is_refused_in_one_line(tmp_path: Path) -> Non
         f"nkwatch: could not read https://example.org/2: a document of {len(long_text.strip()):,}"
         " characters is over the 1,000-character limit; split it or raise --max-chars"
     )
+
+
+def test_claims_of_a_post_full_of_figures_take_linear_time(
+    tmp_path: Path, pipeline: Pipeline
+) -> None:
+    """Each figure looks only at its own sentence: a post with four times the figures and
+    dates takes about four times as long to turn into claims."""
+    from .hostile import digits
+
+    claimer = Claimer(pipeline.gazetteer)
+    seconds = []
+    for size in (40_000, 160_000):
+        path = tmp_path / f"digits-{size}.txt"
+        path.write_bytes(digits(size))
+        [post] = [p for p in extract_paths([path], pipeline) if not hasattr(p, "reason")]
+        assert len(post.quantities) > size // 60 and len(post.dates) > size // 120
+        start = time.process_time()
+        claims = claimer.claims(post)
+        seconds.append(time.process_time() - start)
+        assert len(claims) >= len(post.quantities)
+    assert seconds[1] <= BOUND * seconds[0] + NOISE, seconds

@@ -23,11 +23,11 @@ nothing about other posts: comparing claims is `nkwatch.conflicts`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import Protocol
+from functools import cache, cached_property
 
 from nkwatch.extract.quantities import sentence
 from nkwatch.gazetteer import Gazetteer
@@ -43,6 +43,7 @@ from nkwatch.model import (
 )
 from nkwatch.pkgdata import read_table
 from nkwatch.resolve import located
+from nkwatch.spans import Placed, Spanned
 
 CLAUSE_END = re.compile(r"[;:—–]|\s-\s|,\s+(?:but|while|whereas|and|or)\b")
 PARAGRAPH_END = re.compile(r"\n\s*\n|\n")
@@ -71,6 +72,7 @@ def event_cues() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 
 LOOK_BACK = 600  # characters back a pointing sentence may reach for what it points to
+PARAGRAPH_REACH = 3000  # characters back a figure looks for a place in its paragraph
 
 
 @dataclass(frozen=True)
@@ -128,14 +130,7 @@ class Span:
         return self.start <= start and end <= self.end
 
 
-class Located(Protocol):
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-
-
-def distance(m: Mention | DateMention | Attribution, q: Located) -> int:
+def distance(m: Mention | DateMention | Attribution, q: Spanned) -> int:
     """Characters between a mention and a figure (0 when they touch or overlap)."""
     if m.end <= q.start:
         return q.start - m.end
@@ -144,7 +139,7 @@ def distance(m: Mention | DateMention | Attribution, q: Located) -> int:
     return 0
 
 
-def clause(text: str, within: Span, q: Located) -> Span:
+def clause(text: str, within: Span, q: Spanned) -> Span:
     """The clause of a sentence holding a figure: cut at semicolons, dashes and ', but'."""
     left, right = within.start, within.end
     for m in CLAUSE_END.finditer(text, within.start, q.start):
@@ -153,6 +148,31 @@ def clause(text: str, within: Span, q: Located) -> Span:
     if found:
         right = found.start()
     return Span(left, right)
+
+
+class Layout:
+    """One post's mentions, dates, figures and attributions placed for lookup by span, and
+    where its dateline and paragraphs end: built once per post, so each figure asks about
+    its own sentence without reading the whole post again."""
+
+    def __init__(self, post: Post):
+        self.post = post
+        self.text = post.text
+        dateline = DATELINE.match(post.text)
+        self.filed = dateline.end() if dateline else 0
+        self.mentions = Placed(post.mentions)
+        self.dates = Placed(post.dates)
+        self.quantities = Placed(post.quantities)
+        self.attributions = Placed(post.attributions)
+
+    @cached_property
+    def paragraph_ends(self) -> list[int]:
+        return [m.end() for m in PARAGRAPH_END.finditer(self.text)]
+
+    def paragraph_start(self, at: int) -> int:
+        """Where the paragraph holding position `at` begins."""
+        i = bisect_right(self.paragraph_ends, at)
+        return self.paragraph_ends[i - 1] if i else 0
 
 
 class Claimer:
@@ -172,27 +192,26 @@ class Claimer:
     def claims(self, post: Post) -> tuple[Claim, ...]:
         """A claim for each quantity the post states, then one for each dated event (a
         date whose clause says what happened then and holds no figure), in reading order."""
+        layout = Layout(post)
         seen: Counter[tuple[int, int]] = Counter()
         out = []
         for q in post.quantities:
-            out.append(self.claim(post, q, seen[(q.start, q.end)]))
+            out.append(self.claim(layout, q, seen[(q.start, q.end)]))
             seen[(q.start, q.end)] += 1
-        out.extend(self.events(post))
+        out.extend(self.events(layout))
         return tuple(sorted(out, key=lambda c: (c.start, c.end, c.part)))
 
-    def events(self, post: Post) -> list[Claim]:
-        text = post.text
-        dateline = DATELINE.match(text)
-        filed = dateline.end() if dateline else 0
+    def events(self, layout: Layout) -> list[Claim]:
+        post, text, filed = layout.post, layout.text, layout.filed
         out = []
         for d in post.dates:
             if d.precision == "year" or d.start < filed:
                 continue  # a year is a period, not an event; a dateline files the item
             bounds = Span(*sentence(text, d.start, d.end))
             scope = clause(text, bounds, d)
-            if any(scope.holds(q.start, q.end) for q in post.quantities):
+            if layout.quantities.inside(scope.start, scope.end):
                 continue  # the date dates a figure's claim
-            names = [(m.start, m.end) for m in post.mentions if scope.holds(m.start, m.end)]
+            names = [(m.start, m.end) for m in layout.mentions.inside(scope.start, scope.end)]
             event = next(
                 (
                     name
@@ -206,15 +225,13 @@ class Claimer:
                 continue
             near = [
                 m
-                for m in post.mentions
-                if bounds.holds(m.start, m.end)
-                and m.start >= filed
-                and (m.end <= d.start or m.start >= d.end)
+                for m in layout.mentions.inside(bounds.start, bounds.end)
+                if m.start >= filed and (m.end <= d.start or m.start >= d.end)
             ]
             subject = self.subject(near, d, scope, EVENT_SUBJECTS)
             if subject is None:
                 continue  # an event of nothing named is not a fact about anything
-            said = self.said_by(post, d, bounds)
+            said = self.said_by(layout, d, bounds)
             out.append(
                 Claim(
                     post_id=post.id,
@@ -226,7 +243,7 @@ class Claimer:
                     value=None,
                     unit=None,
                     subject=subject.entity_id,
-                    place=self.place(post, near, d, scope, subject, filed),
+                    place=self.place(layout, near, d, scope, subject),
                     period=d.date,
                     precision=d.precision,
                     period_text=d.text,
@@ -253,22 +270,18 @@ class Claimer:
                 )
         return out
 
-    def claim(self, post: Post, q: Quantity, part: int = 0) -> Claim:
-        text = post.text
+    def claim(self, layout: Layout, q: Quantity, part: int = 0) -> Claim:
+        post, text = layout.post, layout.text
         bounds = Span(*sentence(text, q.start, q.end))
         scope = clause(text, bounds, q)
         measure = measure_of(q.kind)
-        dateline = DATELINE.match(text)
-        filed = dateline.end() if dateline else 0
         near = [  # a name inside the figure's own words ("per kilogram") is not its subject
             m
-            for m in post.mentions
-            if bounds.holds(m.start, m.end)
-            and (m.end <= q.start or m.start >= q.end)
-            and m.start >= filed
+            for m in layout.mentions.inside(bounds.start, bounds.end)
+            if (m.end <= q.start or m.start >= q.end) and m.start >= layout.filed
         ]
         subject = self.subject(near, q, scope, measure.subjects) or self.named_before(
-            post, bounds, measure.subjects
+            layout, bounds, measure.subjects
         )
         product = None
         if measure.refine:
@@ -276,9 +289,9 @@ class Claimer:
                 subject if subject and subject.type == "product" else None
             )
         label = f"{product.name} {measure.label}" if product else measure.label
-        place = self.place(post, near, q, scope, subject, filed)
-        when = self.period(post, q, scope, bounds)
-        said = self.said_by(post, q, bounds)
+        place = self.place(layout, near, q, scope, subject)
+        when = self.period(layout, q, scope, bounds)
+        said = self.said_by(layout, q, bounds)
         return Claim(
             post_id=post.id,
             start=q.start,
@@ -303,7 +316,7 @@ class Claimer:
             part=part,
         )
 
-    def nearest(self, mentions: Sequence[Mention], q: Located, part: Span) -> Mention | None:
+    def nearest(self, mentions: Sequence[Mention], q: Spanned, part: Span) -> Mention | None:
         """The mention nearest the figure, those in its clause first."""
         if not mentions:
             return None
@@ -313,7 +326,7 @@ class Claimer:
         )
 
     def subject(
-        self, near: Sequence[Mention], q: Located, part: Span, types: tuple[str, ...]
+        self, near: Sequence[Mention], q: Spanned, part: Span, types: tuple[str, ...]
     ) -> Mention | None:
         """The preferred type found in the clause, else in the sentence; countries last."""
         fitting = [m for m in near if m.type in types and not self.is_country(m)]
@@ -328,19 +341,17 @@ class Claimer:
                     return found
         return None
 
-    def named_before(self, post: Post, bounds: Span, types: tuple[str, ...]) -> Mention | None:
+    def named_before(self, layout: Layout, bounds: Span, types: tuple[str, ...]) -> Mention | None:
         """For a sentence that points back ("the factory", "this mine"), the facility or
         organisation named last before it whose name has that head word."""
         found = None
-        for pointing in self.pointer.finditer(post.text, bounds.start, bounds.end):
+        for pointing in self.pointer.finditer(layout.text, bounds.start, bounds.end):
             stem = pointing["head"].lower().rstrip("es") or pointing["head"].lower()
             before = [
                 m
-                for m in post.mentions
+                for m in layout.mentions.ending_within(bounds.start - LOOK_BACK, bounds.start)
                 if m.type in ("facility", "organization")
                 and m.type in types
-                and m.end <= bounds.start
-                and bounds.start - m.end <= LOOK_BACK
                 and stem in m.name.lower()
             ]
             if before and (found is None or before[-1].end > found.end):
@@ -349,16 +360,15 @@ class Claimer:
 
     def place(
         self,
-        post: Post,
+        layout: Layout,
         near: Sequence[Mention],
-        q: Located,
+        q: Spanned,
         part: Span,
         subject: Mention | None,
-        filed: int = 0,
     ) -> str | None:
         """Where a figure holds: the place of the site or body it is about, else the most
         precise place in its sentence (a city before its province), else the nearest one
-        before the figure in its paragraph."""
+        before the figure in its paragraph (within PARAGRAPH_REACH characters)."""
         if subject is not None and subject.type != PLACE_TYPE:
             entry = self.gazetteer.entries.get(subject.entity_id)
             where = entry.info.get("place") if entry else None
@@ -370,34 +380,29 @@ class Claimer:
         found = self.nearest(local, q, part) or self.nearest(places, q, part)
         if found:
             return found.entity_id
-        paragraph = 0
-        for m in PARAGRAPH_END.finditer(post.text, 0, q.start):
-            paragraph = m.end()
+        since = max(layout.paragraph_start(q.start), layout.filed, q.start - PARAGRAPH_REACH)
         before = [
             m
-            for m in post.mentions
-            if m.type == PLACE_TYPE
-            and max(paragraph, filed) <= m.start
-            and m.end <= q.start
-            and not self.is_country(m)
+            for m in layout.mentions.inside(since, q.start)
+            if m.type == PLACE_TYPE and not self.is_country(m)
         ]
         return before[-1].entity_id if before else None
 
-    def period(self, post: Post, q: Quantity, part: Span, bounds: Span) -> DateMention | None:
+    def period(self, layout: Layout, q: Quantity, part: Span, bounds: Span) -> DateMention | None:
         dates = [
             d
-            for d in post.dates
-            if bounds.holds(d.start, d.end)
-            and (d.end <= q.start or d.start >= q.end)
-            and not BASELINE.search(post.text[max(bounds.start, d.start - 40) : d.start])
+            for d in layout.dates.inside(bounds.start, bounds.end)
+            if (d.end <= q.start or d.start >= q.end)
+            and not BASELINE.search(layout.text[max(bounds.start, d.start - 40) : d.start])
         ]
         if not dates:
             return None
         return min(dates, key=lambda d: (not part.holds(d.start, d.end), distance(d, q)))
 
-    def said_by(self, post: Post, q: Located, bounds: Span) -> tuple[str, str] | None:
+    def said_by(self, layout: Layout, q: Spanned, bounds: Span) -> tuple[str, str] | None:
         """(who, kind): the attribution over the figure's sentence, else the quoted outlet."""
-        over = [a for a in post.attributions if a.start < bounds.end and bounds.start < a.end]
+        post = layout.post
+        over = layout.attributions.overlapping(bounds.start, bounds.end)
         if over:
             best = min(over, key=lambda a: (not (a.start <= q.start < a.end), distance(a, q)))
             return best.source, str(best.kind)

@@ -1,11 +1,13 @@
-"""A set of character spans that answers "does this span overlap any of them?" in
-logarithmic time, so that stages which take spans one by one stay linear in the length
-of a text however many spans it holds."""
+"""Character spans looked up in logarithmic time, so that stages which take spans one by
+one stay linear in the length of a text however many spans it holds: `Spans`, a set that
+answers "does this span overlap any of them?", and `Placed`, the things standing at spans
+of one text, asked which lie inside or across a stretch of it."""
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from typing import Generic, Protocol, TypeVar
 
 
 class Spans:
@@ -45,3 +47,43 @@ class Spans:
             start, end = min(start, self.starts[lo]), max(end, self.ends[hi - 1])
         self.starts[lo:hi] = [start]
         self.ends[lo:hi] = [end]
+
+
+class Spanned(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+
+
+S = TypeVar("S", bound=Spanned)
+
+
+class Placed(Generic[S]):
+    """Things that stand at spans of one text (mentions, dates, figures), kept in order of
+    their starts (ties in the order given), that answer "which lie inside [start, end)?"
+    and "which overlap it?" by bisection, so a stage that asks once per figure stays
+    linear in the length of the text however many things it holds."""
+
+    def __init__(self, items: Iterable[S]):
+        self.items: list[S] = sorted(items, key=lambda item: item.start)
+        self.starts = [item.start for item in self.items]
+        self.reach = max((item.end - item.start for item in self.items), default=0)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def inside(self, start: int, end: int) -> list[S]:
+        """Those with `start <= item.start` and `item.end <= end`, in order."""
+        lo, hi = bisect_left(self.starts, start), bisect_right(self.starts, end)
+        return [item for item in self.items[lo:hi] if item.end <= end]
+
+    def overlapping(self, start: int, end: int) -> list[S]:
+        """Those with `item.start < end` and `start < item.end`, in order."""
+        lo, hi = bisect_left(self.starts, start - self.reach), bisect_left(self.starts, end)
+        return [item for item in self.items[lo:hi] if start < item.end]
+
+    def ending_within(self, start: int, end: int) -> list[S]:
+        """Those with `start <= item.end <= end`, in order."""
+        lo, hi = bisect_left(self.starts, start - self.reach), bisect_right(self.starts, end)
+        return [item for item in self.items[lo:hi] if start <= item.end <= end]

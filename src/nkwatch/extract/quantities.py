@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -128,6 +129,13 @@ def parse_words(words: str, values: dict[str, tuple[float, str]]) -> float | Non
     return number
 
 
+def any_of(patterns: Iterable[re.Pattern[str]]) -> re.Pattern[str]:
+    """One pattern that matches wherever one of these would, each with its own case rule:
+    one pass in C rules out the many that do not match before they are tried in order."""
+    parts = [f"(?i:{p.pattern})" if p.flags & re.I else f"(?:{p.pattern})" for p in patterns]
+    return re.compile("|".join(parts) or "(?!)")
+
+
 class QuantityScanner:
     """The quantity tables, compiled once; `scan` finds the quantities of one text."""
 
@@ -162,6 +170,10 @@ class QuantityScanner:
             else:
                 pattern = re.compile(rf"((?:\s+(?!\d)[\w.’'-]+){{0,2}}?)\s+(?:{row['pattern']})\b")
             self.people.append(PeopleNoun(row["unit"], row["kind"], row["position"], pattern))
+        self.any_prefix = any_of(u.pattern for u in self.prefixes)
+        self.any_suffix = any_of(u.pattern for u in self.suffixes)
+        self.any_people_before = any_of(n.pattern for n in self.people if n.position == "prefix")
+        self.any_people_after = any_of(n.pattern for n in self.people if n.position != "prefix")
         self.pers = [
             Per(
                 r["per"],
@@ -179,6 +191,10 @@ class QuantityScanner:
         self.gap_words = frozenset(
             w for r in words_table if r["role"] == "gap" for w in r["word"].split()
         )
+        self.any_per = {
+            position: any_of(r.pattern for r in self.pers if r.position == position)
+            for position in ("after", "before", "sentence")
+        }
         self.currencies = {r["word"]: r["value"] for r in words_table if r["role"] == "currency"}
         self.kinds = [
             KindCue(
@@ -211,13 +227,20 @@ class QuantityScanner:
     def unit_of(self, text: str, amount: Amount) -> tuple[str, str, float, int, int, str] | None:
         """(unit, group, factor, start, end, default kind) of the quantity an amount heads."""
         before = text[max(0, amount.start - 12) : amount.start]
-        for unit in self.prefixes:
-            if m := unit.pattern.search(before):
-                start = amount.start - (len(before) - m.start())
-                return unit.unit, unit.group, unit.factor, start, amount.end, ""
-        for unit in self.suffixes:
-            if m := unit.pattern.match(text, amount.end):
-                return unit.unit, unit.group, unit.factor, amount.start, m.end(), ""
+        if self.any_prefix.search(before):
+            for unit in self.prefixes:
+                if m := unit.pattern.search(before):
+                    start = amount.start - (len(before) - m.start())
+                    return unit.unit, unit.group, unit.factor, start, amount.end, ""
+        if self.any_suffix.match(text, amount.end):
+            for unit in self.suffixes:
+                if m := unit.pattern.match(text, amount.end):
+                    return unit.unit, unit.group, unit.factor, amount.start, m.end(), ""
+        if not (
+            self.any_people_after.match(text, amount.end)
+            or self.any_people_before.search(text[max(0, amount.start - 60) : amount.start])
+        ):
+            return None
         for noun in self.people:
             if noun.position == "prefix":
                 if noun.pattern.search(text[max(0, amount.start - 60) : amount.start]):
@@ -241,8 +264,10 @@ class QuantityScanner:
             quantity = Quantity(text[start:end], kind, amount.value * factor, name, start, end)
             found.append(Found(quantity, group, amount.start))
         merged = self.ranges(text, amounts, found)
-        cues = CueSpans(text, self.kinds, [f.quantity for f in merged])
-        quantities = [self.finish(text, f, cues) for f in merged]
+        near = [f.quantity for f in merged]
+        cues = CueSpans(text, [k.pattern for k in self.kinds], near, *CUE_REACH)
+        staples = CueSpans(text, [self.any_per["sentence"]], near, *STAPLE_REACH)
+        quantities = [self.finish(text, f, cues, staples) for f in merged]
         quantities += self.ratios(text)
         kept = sorted(self.rates(text, quantities), key=lambda q: (q.start, -q.end, q.value))
         return tuple(q for q, part in zip(kept, parts(kept), strict=True) if not part)
@@ -297,16 +322,16 @@ class QuantityScanner:
                 out.append(item)
         return out
 
-    def finish(self, text: str, found: Found, cues: CueSpans) -> Quantity:
+    def finish(self, text: str, found: Found, cues: CueSpans, staples: CueSpans) -> Quantity:
         q = found.quantity
         per = None
         end = q.end
-        for rule in self.pers:
+        for rule in self.pers if self.any_per["after"].match(text, q.end) else ():
             if rule.position == "after" and (m := rule.pattern.match(text, q.end)):
                 per, end = rule.per, m.end()
                 break
-        if per is None:
-            lead = text[max(0, found.number_start - 30) : found.number_start]
+        lead = text[max(0, found.number_start - 30) : found.number_start]
+        if per is None and self.any_per["before"].search(lead):
             for rule in self.pers:
                 if rule.position == "before" and rule.pattern.search(lead):
                     per = rule.per
@@ -315,7 +340,7 @@ class QuantityScanner:
             per = None
         q = replace(q, text=text[q.start : end], end=end, per=per)
         kind = self.kind_of(text, q, found.group, cues)
-        staple = found.group == "money" and self.is_staple(text, q)
+        staple = found.group == "money" and bool(staples.within(0, *sentence(text, q.start, q.end)))
         if kind == "other" and staple:
             kind = "price"
         if kind == "price" and q.unit == "KPW" and per is None and staple:
@@ -327,12 +352,6 @@ class QuantityScanner:
         ):
             per = "month"  # a trade figure for a month named in its sentence: a monthly total
         return replace(q, kind=kind, per=per)
-
-    def is_staple(self, text: str, q: Quantity) -> bool:
-        start, end = sentence(text, q.start, q.end)
-        return any(
-            r.position == "sentence" and r.pattern.search(text, start, end) for r in self.pers
-        )
 
     def kind_of(self, text: str, q: Quantity, group: str, cues: CueSpans) -> str:
         """The kind whose cue stands nearest the quantity, within its sentence; failing
@@ -444,22 +463,32 @@ def sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return left, (found.end() if found else right)
 
 
+CUE_REACH = (330, 200)  # past the furthest `kind_of` looks either side of a figure
+STAPLE_REACH = (SENTENCE_REACH, SENTENCE_REACH + 60)  # a figure's sentence, its "per kg" too
+
+
 class CueSpans:
-    """Where each kind's cue words stand near the figures of a text, found in one pass
-    per cue over the stretches around them, so the cues near each of many figures are
-    looked up rather than searched for again."""
+    """Where cue words (of kinds, of staple goods) stand near the figures of a text, found
+    in one pass per cue over the stretches around them (`before` and `after` characters
+    either side), so the cues near each of many figures are looked up rather than searched
+    for again."""
 
-    BEFORE, AFTER = 330, 200  # past the furthest `kind_of` looks either side of a figure
-
-    def __init__(self, text: str, kinds: list[KindCue], near: list[Quantity]):
-        windows = Spans((max(0, q.start - self.BEFORE), q.end + self.AFTER) for q in near)
+    def __init__(
+        self,
+        text: str,
+        patterns: list[re.Pattern[str] | None],
+        near: list[Quantity],
+        before: int,
+        after: int,
+    ):
+        windows = Spans((max(0, q.start - before), q.end + after) for q in near)
         self.starts: list[list[int]] = []
         self.ends: list[list[int]] = []
-        for cue in kinds:
+        for pattern in patterns:
             found = [
                 m.span()
                 for a, b in zip(windows.starts, windows.ends, strict=True)
-                for m in (cue.pattern.finditer(text, a, b) if cue.pattern else ())
+                for m in (pattern.finditer(text, a, b) if pattern else ())
             ]
             self.starts.append([a for a, _ in found])
             self.ends.append([b for _, b in found])
