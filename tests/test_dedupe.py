@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import Counter
 
 from nkwatch.dedupe import (
     DEFAULT,
@@ -119,9 +120,12 @@ class Memory:
     def twin_of(self, exact: str) -> str | None:
         return self.exact.get(exact)
 
-    def band_candidates(self, keys: object, limit: int) -> list[str]:
-        found = {p for k in keys for p in self.bands.get(k, [])}  # type: ignore[attr-defined]
-        return sorted(found)[:limit]
+    def band_counts(self, keys: object) -> list[tuple[str, int]]:
+        found = Counter(p for k in keys for p in self.bands.get(k, []))  # type: ignore[attr-defined]
+        return sorted(found.items())
+
+    def band_members(self, keys: object) -> dict[int, list[str]]:
+        return {k: list(self.bands.get(k, [])) for k in keys}  # type: ignore[attr-defined]
 
     def crowded_bands(self, keys: object, cap: int) -> set[int]:
         return {k for k in keys if len(self.bands.get(k, [])) >= cap}  # type: ignore[attr-defined]

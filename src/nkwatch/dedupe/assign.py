@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -27,7 +27,8 @@ class Candidates(Protocol):
     """What the stage asks of the store (a write transaction's `Batch`)."""
 
     def twin_of(self, exact: str) -> str | None: ...
-    def band_candidates(self, keys: Sequence[int], limit: int) -> list[str]: ...
+    def band_counts(self, keys: Sequence[int]) -> list[tuple[str, int]]: ...
+    def band_members(self, keys: Sequence[int]) -> dict[int, list[str]]: ...
     def crowded_bands(self, keys: Sequence[int], cap: int) -> set[int]: ...
     def post_prints(
         self, post_ids: Sequence[str]
@@ -44,6 +45,9 @@ class StoryAssigner:
         self.keys = Keys()
         self._kept = kept
         self._prints: OrderedDict[str, Fingerprint] = OrderedDict()
+        # The posts under each crowded band key: no post is filed under it again, so the
+        # list is final and is read once per run instead of once per post that shares it.
+        self._crowded: dict[int, tuple[str, ...]] = {}
 
     def fingerprint(self, post: Post, address: str | None = None) -> Fingerprint:
         return Fingerprint(post.text, post.published, post.title, self.keys, address)
@@ -59,22 +63,38 @@ class StoryAssigner:
         else:
             every = fp.band_keys
             band = fp.address_band
-            peers = set(store.band_candidates([band], MAX_CANDIDATES)) if band else set()
-            others = dict.fromkeys([*store.band_candidates(every, MAX_CANDIDATES), *sorted(peers)])
+            peers = set(self.candidates(store, [band])) if band else set()
+            others = dict.fromkeys([*self.candidates(store, every), *sorted(peers)])
             for other in others:
                 match = judge(self._print_of(store, other), fp, self.thresholds, other in peers)
                 if match:
                     links.append(StoryLink(other, post.id, match.kind, match.score, match.reason))
             # A band key shared by BAND_CAP posts already says nothing new: it is not filed
             # again, so every look-up stays bounded however large the store grows.
-            crowded = store.crowded_bands(every, BAND_CAP)
-            keys = tuple(k for k in every if k not in crowded)
+            keys = tuple(k for k in every if k not in self._crowded)
         self._remember(post.id, fp)
         joined = sorted(set(store.stories_of([x.old for x in links]).values()))
         story = story_id_of(min([post.id, *store.first_posts(joined)]))
         return StoryDecision(
             post.id, fp.exact, keys, story, tuple(links), tuple(s for s in joined if s != story)
         )
+
+    def candidates(self, store: Candidates, keys: Sequence[int]) -> list[str]:
+        """Stored posts sharing band keys with these, most shared first (then by id), at
+        most MAX_CANDIDATES."""
+        keys = list(dict.fromkeys(keys))
+        unknown = [k for k in keys if k not in self._crowded]
+        crowded = store.crowded_bands(unknown, BAND_CAP)
+        if crowded:
+            for key, posts in store.band_members(sorted(crowded)).items():
+                self._crowded[key] = tuple(posts)
+        counts: Counter[str] = Counter()
+        for key in keys:
+            counts.update(self._crowded.get(key, ()))
+        for post_id, n in store.band_counts([k for k in keys if k not in self._crowded]):
+            counts[post_id] += n
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        return [post_id for post_id, _ in ranked[:MAX_CANDIDATES]]
 
     def _print_of(self, store: Candidates, post_id: str) -> Fingerprint:
         fp = self._prints.get(post_id)

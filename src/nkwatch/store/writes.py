@@ -35,7 +35,8 @@ class Statements:
 
     add_document: sa.Insert
     twin_of: sa.Select
-    band_candidates: sa.Select
+    band_counts: sa.Select
+    band_members: sa.Select
     crowded_bands: sa.Select
     post_prints: sa.Select
     stories_of: sa.Select
@@ -52,11 +53,12 @@ def statements(dialect: str) -> Statements:
     return Statements(
         add_document=insert_ignore_for(dialect, t.documents).returning(t.documents.c.id),
         twin_of=sa.select(pr.c.post_id).where(pr.c.exact == sa.bindparam("exact")).limit(1),
-        band_candidates=sa.select(b.c.post_id)
+        band_counts=sa.select(b.c.post_id, sa.func.count())
         .where(b.c.key.in_(sa.bindparam("keys", expanding=True)))
-        .group_by(b.c.post_id)
-        .order_by(sa.func.count().desc(), b.c.post_id)
-        .limit(sa.bindparam("limit")),
+        .group_by(b.c.post_id),
+        band_members=sa.select(b.c.key, b.c.post_id).where(
+            b.c.key.in_(sa.bindparam("keys", expanding=True))
+        ),
         crowded_bands=sa.select(b.c.key)
         .where(b.c.key.in_(sa.bindparam("keys", expanding=True)))
         .group_by(b.c.key)
@@ -269,12 +271,20 @@ class Batch:
         """A stored post with exactly the same words, if any."""
         return self.conn.execute(self.sql.twin_of, {"exact": exact}).scalar()
 
-    def band_candidates(self, keys: Sequence[int], limit: int) -> list[str]:
-        """Stored posts sharing LSH bands with these keys, most shared first."""
+    def band_counts(self, keys: Sequence[int]) -> list[tuple[str, int]]:
+        """Stored posts filed under any of these band keys, each with how many of them."""
         if not keys:
             return []
-        rows = self.conn.execute(self.sql.band_candidates, {"keys": list(keys), "limit": limit})
-        return [r[0] for r in rows]
+        rows = self.conn.execute(self.sql.band_counts, {"keys": list(keys)})
+        return [(r[0], r[1]) for r in rows]
+
+    def band_members(self, keys: Sequence[int]) -> dict[int, list[str]]:
+        """The stored posts filed under each of these band keys."""
+        out: dict[int, list[str]] = {k: [] for k in keys}
+        if keys:
+            for key, post_id in self.conn.execute(self.sql.band_members, {"keys": list(keys)}):
+                out[key].append(post_id)
+        return out
 
     def crowded_bands(self, keys: Sequence[int], cap: int) -> set[int]:
         """The keys among these that `cap` or more stored posts share already."""
