@@ -65,7 +65,7 @@ def serial(corpus: list[str], tmp_path_factory: pytest.TempPathFactory) -> Resul
     below run)."""
     db = tmp_path_factory.mktemp("serial") / "kb.db"
     done = subprocess.run(
-        nkwatch("ingest", *corpus, "--db", str(db)), capture_output=True, text=True
+        nkwatch("ingest", *corpus, "--db", str(db), "--jobs", "0"), capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
     return result(db, done.stdout, done.stderr)

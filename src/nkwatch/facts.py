@@ -23,7 +23,7 @@ nothing about other posts: comparing claims is `nkwatch.conflicts`.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -164,6 +164,28 @@ class Layout:
         self.dates = Placed(post.dates)
         self.quantities = Placed(post.quantities)
         self.attributions = Placed(post.attributions)
+        self.baselines: dict[tuple[int, int], bool] = {}
+
+    @cached_property
+    def pointers(self) -> tuple[list[int], list[tuple[int, str]]]:
+        """Where each pointing phrase ("the factory") starts, and its end and head word."""
+        found = [(m.start(), m.end(), m["head"]) for m in pointer().finditer(self.text)]
+        return [a for a, _, _ in found], [(b, head) for _, b, head in found]
+
+    def pointing(self, start: int, end: int) -> list[str]:
+        """The head words of the pointing phrases inside [start, end), in order."""
+        starts, rest = self.pointers
+        lo, hi = bisect_left(starts, start), bisect_left(starts, end)
+        return [head for stop, head in rest[lo:hi] if stop <= end]
+
+    def is_baseline(self, bounds: Span, d: DateMention) -> bool:
+        """Whether the date is one a figure is compared against ("than the same period of
+        last year"): read in the 40 characters before it, within its sentence."""
+        key = (max(bounds.start, d.start - 40), d.start)
+        found = self.baselines.get(key)
+        if found is None:
+            found = self.baselines[key] = bool(BASELINE.search(self.text[key[0] : key[1]]))
+        return found
 
     @cached_property
     def paragraph_ends(self) -> list[int]:
@@ -180,7 +202,6 @@ class Claimer:
 
     def __init__(self, gazetteer: Gazetteer):
         self.gazetteer = gazetteer
-        self.pointer = pointer()
 
     def place_kind(self, entity_id: str) -> str:
         entry = self.gazetteer.entries.get(entity_id)
@@ -345,8 +366,8 @@ class Claimer:
         """For a sentence that points back ("the factory", "this mine"), the facility or
         organisation named last before it whose name has that head word."""
         found = None
-        for pointing in self.pointer.finditer(layout.text, bounds.start, bounds.end):
-            stem = pointing["head"].lower().rstrip("es") or pointing["head"].lower()
+        for head in layout.pointing(bounds.start, bounds.end):
+            stem = head.lower().rstrip("es") or head.lower()
             before = [
                 m
                 for m in layout.mentions.ending_within(bounds.start - LOOK_BACK, bounds.start)
@@ -392,8 +413,7 @@ class Claimer:
         dates = [
             d
             for d in layout.dates.inside(bounds.start, bounds.end)
-            if (d.end <= q.start or d.start >= q.end)
-            and not BASELINE.search(layout.text[max(bounds.start, d.start - 40) : d.start])
+            if (d.end <= q.start or d.start >= q.end) and not layout.is_baseline(bounds, d)
         ]
         if not dates:
             return None

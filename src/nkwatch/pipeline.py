@@ -19,10 +19,11 @@ from pathlib import Path
 
 from nkwatch import gazetteer as gazetteer_mod
 from nkwatch.dedupe import StoryAssigner
+from nkwatch.dedupe.prints import Fingerprint
 from nkwatch.describe import describe, plain_name
 from nkwatch.extract import Extractor
 from nkwatch.facts import Claimer
-from nkwatch.model import Document, Post
+from nkwatch.model import Claim, Document, Post
 from nkwatch.read import (
     MAX_BYTES,
     MAX_CHARS,
@@ -61,6 +62,20 @@ class Pipeline:
         if self.extractor is not None:
             posts = [self.extractor.extract(p) for p in posts]
         return posts
+
+    def ready(self, post_id: str) -> Ready | None:
+        """The claims and fingerprint of a post made ahead of the global stages, elsewhere
+        (`nkwatch.engines.pool`); None here, where they are made as each post is stored."""
+        return None
+
+
+@dataclass(frozen=True)
+class Ready:
+    """What the per-document side can make of a post for the global stages: its claims
+    (`facts`) and its fingerprint (`dedupe`), the same as they would make of it."""
+
+    claims: tuple[Claim, ...]
+    print: Fingerprint
 
 
 @dataclass
@@ -146,20 +161,24 @@ def ingest_paths(
     store, so nothing is created when nothing could be read."""
     selection = select_files(paths, exclude)
     tally = Tally(files=len(selection.files))
-
-    def items() -> Iterator[Document | ReadFailure]:
-        for path in selection.files:
-            reading = read_one(path, max_bytes, max_chars)
-            tally.read += 1
-            tally.file = str(path)
-            tally.items = len(reading.items)
-            tally.skipped += reading.skipped
-            tally.notes.extend(reading.notes)
-            yield from reading.items
-
-    report = ingest_items(items(), store, pipeline, progress, on_stored, batching, tally)
+    items = read_files(selection.files, tally, max_bytes, max_chars)
+    report = ingest_items(items, store, pipeline, progress, on_stored, batching, tally)
     report.left_out = [str(p) for p in selection.left_out]
     return report
+
+
+def read_files(
+    files: Iterable[Path], tally: Tally, max_bytes: int, max_chars: int
+) -> Iterator[Document | ReadFailure]:
+    """The items of each file in turn, told to `tally` as each file is read."""
+    for path in files:
+        reading = read_one(path, max_bytes, max_chars)
+        tally.read += 1
+        tally.file = str(path)
+        tally.items = len(reading.items)
+        tally.skipped += reading.skipped
+        tally.notes.extend(reading.notes)
+        yield from reading.items
 
 
 def ingest_items(
@@ -291,9 +310,12 @@ def store_batch(
             address = address_of(document)
             for post in posts:
                 kb.add_post(post, entities_of(post, pipeline.gazetteer))
-                claims = claimer.claims(post)
+                ready = pipeline.ready(post.id)
+                claims = ready.claims if ready else claimer.claims(post)
                 kb.add_claims(claims, claimer.entities(post, claims))
-                decision = stories.decide(kb, post, address if len(posts) == 1 else None)
+                decision = stories.decide(
+                    kb, post, address if len(posts) == 1 else None, ready.print if ready else None
+                )
                 kb.file_story(decision)
                 post_ids.append(post.id)
                 story_ids.add(decision.story_id)

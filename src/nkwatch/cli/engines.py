@@ -20,14 +20,17 @@ Opener = Callable[[], "Store"]
 
 
 def engine_run(
-    engine: str, scheduler: str | None, workers: int | None
+    engine: str, scheduler: str | None, workers: int | None, jobs: int | None = None
 ) -> Callable[..., IngestReport]:
-    """The ingest the options ask for: in this process, or on Dask (a usage error, exit 2,
-    when the options do not fit together or Dask is not installed)."""
+    """The ingest the options ask for: here (with `jobs` worker processes doing the
+    per-document work ahead), or on Dask (a usage error, exit 2, when the options do not
+    fit together or Dask is not installed)."""
     if engine != "dask":
         if scheduler or workers:
             raise click.UsageError("--scheduler and --workers go with --engine dask")
-        return local_run
+        return partial(local_run, jobs=jobs)
+    if jobs is not None:
+        raise click.UsageError("--jobs goes with --engine local; Dask has --workers")
     if scheduler and workers:
         raise click.UsageError(
             "--workers sizes a local cluster; a --scheduler has its own workers: give one"
@@ -43,11 +46,21 @@ def engine_run(
 
 
 def local_run(
-    paths: list[Path], store: Opener, bar: IngestBar | None = None, **options: Any
+    paths: list[Path],
+    store: Opener,
+    bar: IngestBar | None = None,
+    jobs: int | None = None,
+    **options: Any,
 ) -> IngestReport:
+    from nkwatch.engines.pool import default_jobs
     from nkwatch.pipeline import Pipeline, ingest_paths
 
-    return ingest_paths(paths, store, Pipeline(), **options)
+    jobs = default_jobs() if jobs is None else jobs
+    if jobs == 0:
+        return ingest_paths(paths, store, Pipeline(), **options)
+    from nkwatch.engines import pool
+
+    return pool.ingest_paths(paths, store, Pipeline(), jobs, **options)
 
 
 def dask_run(

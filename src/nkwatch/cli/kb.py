@@ -73,6 +73,12 @@ if TYPE_CHECKING:
     help="With --engine dask and no --scheduler: local worker processes (default: one per core).",
 )
 @click.option(
+    "--jobs",
+    type=click.IntRange(min=0),
+    help="Worker processes that split, describe and extract ahead of the global stages"
+    " (default: one per core, none on one core; 0: all in this process). The result is the same.",
+)
+@click.option(
     "--wait",
     type=click.FloatRange(min=0),
     default=60,
@@ -99,6 +105,7 @@ def ingest(
     engine: str,
     scheduler: str | None,
     workers: int | None,
+    jobs: int | None,
     wait: float,
     quiet: bool,
     verbose: bool,
@@ -123,7 +130,7 @@ def ingest(
     from nkwatch.search import SearchIndex
     from nkwatch.store import is_server, open_store
 
-    run = engine_run(engine, scheduler, workers)
+    run = engine_run(engine, scheduler, workers, jobs)
     opened: list[Store] = []
     feeders: list[Feeder] = []
     wants_index = bool(index) or not is_server(db)  # a server's index is where the user names it

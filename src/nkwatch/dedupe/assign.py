@@ -52,9 +52,16 @@ class StoryAssigner:
     def fingerprint(self, post: Post, address: str | None = None) -> Fingerprint:
         return Fingerprint(post.text, post.published, post.title, self.keys, address)
 
-    def decide(self, store: Candidates, post: Post, address: str | None = None) -> StoryDecision:
-        """Where `post` goes; `address` is its page's, when the page holds only this post."""
-        fp = self.fingerprint(post, address)
+    def decide(
+        self,
+        store: Candidates,
+        post: Post,
+        address: str | None = None,
+        fp: Fingerprint | None = None,
+    ) -> StoryDecision:
+        """Where `post` goes; `address` is its page's, when the page holds only this post.
+        `fp` is the post's fingerprint when it was made ahead (with that address)."""
+        fp = fp or self.fingerprint(post, address)
         links: list[StoryLink] = []
         keys: tuple[int, ...] = ()
         twin = store.twin_of(fp.exact)

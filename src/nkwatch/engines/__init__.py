@@ -4,5 +4,38 @@ The in-process engine is `nkwatch.pipeline.ingest_paths`. `nkwatch.engines.dask`
 read, split, describe and extract on Dask workers (a local cluster, or a scheduler
 named by its address) and feeds their results, in reading order, to the same global
 stages (`pipeline.store_batch`: resolve, dedupe, store) in this process. Dask is an
-optional extra: `pip install 'nkwatch[dask]'`.
+optional extra: `pip install 'nkwatch[dask]'`. `nkwatch.engines.pool` does the same
+work ahead in worker processes on this machine, with no extra to install.
 """
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nkwatch.store import Store
+
+
+class Opener:
+    """The store, opened on first use only (so nothing is created when nothing is read),
+    and the same one for the reader and the global stages."""
+
+    def __init__(self, store: Store | Callable[[], Store]) -> None:
+        self.store = store
+        self.opened: Store | None = None
+
+    def __call__(self) -> Store:
+        if self.opened is None:
+            self.opened = self.store() if callable(self.store) else self.store
+        return self.opened
+
+
+def portable(exc: Exception) -> BaseException:
+    """The exception itself when it can travel back to the client, else its words."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")
+    return exc

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from nkwatch.engines import Opener
 from nkwatch.errors import EngineError, MissingExtra
 from nkwatch.model import Document, Post
 from nkwatch.pipeline import (
@@ -201,20 +202,6 @@ def ingest_paths(
         feed.drop()
     report.left_out = [str(p) for p in selection.left_out]
     return report
-
-
-class Opener:
-    """The store, opened on first use only (so nothing is created when nothing is read),
-    and the same one for the reader and the global stages."""
-
-    def __init__(self, store: Store | Callable[[], Store]) -> None:
-        self.store = store
-        self.opened: Store | None = None
-
-    def __call__(self) -> Store:
-        if self.opened is None:
-            self.opened = self.store() if callable(self.store) else self.store
-        return self.opened
 
 
 class Chunk:

@@ -6,7 +6,6 @@ Imported only where Dask is installed (`nkwatch.engines.dask` imports it after c
 
 from __future__ import annotations
 
-import pickle
 import signal
 import threading
 from collections.abc import Callable, Sequence
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from distributed import Worker, WorkerPlugin, get_worker
 
+from nkwatch.engines import portable
 from nkwatch.model import Document, Post
 from nkwatch.pipeline import Pipeline
 from nkwatch.read import FileReading, read_one
@@ -75,12 +75,3 @@ def posts_task(documents: Sequence[Document]) -> list[Outcome]:
         except Exception as exc:  # a defect in a stage must not sink the rest
             outcomes.append(portable(exc))
     return outcomes
-
-
-def portable(exc: Exception) -> BaseException:
-    """The exception itself when it can travel back to the client, else its words."""
-    try:
-        pickle.loads(pickle.dumps(exc))
-    except Exception:
-        return RuntimeError(f"{type(exc).__name__}: {exc}")
-    return exc

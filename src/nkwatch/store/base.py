@@ -122,7 +122,9 @@ class SQLStore(ClaimReads):
         try:
             with self.write_connection() as conn, conn.begin():
                 self.lock(conn)
-                yield Batch(conn)
+                batch = Batch(conn)
+                yield batch
+                batch.flush()
         except sa.exc.SQLAlchemyError as exc:
             raise self.error(exc) from exc
 

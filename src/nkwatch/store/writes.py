@@ -75,11 +75,39 @@ def statements(dialect: str) -> Statements:
 
 
 class Batch:
-    """The write side of one transaction; made by `Store.writing()`."""
+    """The write side of one transaction; made by `Store.writing()`.
+
+    Rows nothing reads back before the batch ends (a post's people, origins, mentions,
+    attributions and claims, and aliases) are written together, one statement per table,
+    when it ends (`flush`), or before a read that needs them. A post's own row waits
+    only until its story is filed, which refers to it."""
 
     def __init__(self, conn: Connection):
         self.conn = conn
         self.sql = statements(conn.dialect.name)
+        self.pending: dict[sa.Table, list[dict[str, object]]] = {}  # in order: posts first
+        self.aliases: set[tuple[str, str]] = set()
+        self.entities: set[str] = set()  # stored, known in this batch
+
+    def later(self, table: sa.Table, rows: list[dict[str, object]]) -> None:
+        self.pending.setdefault(table, []).extend(rows)
+
+    def flush(self, only: sa.Table | None = None) -> None:
+        """Write the rows held back (of one table: `only`); the store calls it before the
+        batch commits."""
+        for table, rows in self.pending.items():
+            if rows and only in (None, table):
+                self.conn.execute(table.insert(), rows)
+                rows.clear()
+        if only is not None:
+            return
+        self.pending.clear()
+        if self.aliases:
+            self.conn.execute(
+                self.sql.add_alias,
+                [{"entity_id": i, "alias": n, "key": key_of(n)} for i, n in sorted(self.aliases)],
+            )
+            self.aliases.clear()
 
     # -- documents and posts --------------------------------------------------------
 
@@ -106,31 +134,31 @@ class Batch:
     def add_post(self, post: Post, entities: Sequence[Entity]) -> None:
         """A post with its people, origins, attributions and mentions; `entities` are the
         canonical records its mentions name (stored once, with their aliases)."""
-        c = self.conn
-        c.execute(
-            t.posts.insert(),
-            {
-                "id": post.id,
-                "document_id": post.document_id,
-                "idx": post.index,
-                "source": post.source,
-                "title": post.title,
-                "published": iso(post.published),
-                "text": post.text,
-            },
+        self.later(
+            t.posts,
+            [
+                {
+                    "id": post.id,
+                    "document_id": post.document_id,
+                    "idx": post.index,
+                    "source": post.source,
+                    "title": post.title,
+                    "published": iso(post.published),
+                    "text": post.text,
+                }
+            ],
         )
-        people = [
+        people: list[dict[str, object]] = [
             {"post_id": post.id, "role": "author", "seq": i, "name": n}
             for i, n in enumerate(post.authors)
         ] + [
             {"post_id": post.id, "role": "translator", "seq": i, "name": n}
             for i, n in enumerate(post.translators)
         ]
-        if people:
-            c.execute(t.post_people.insert(), people)
+        self.later(t.post_people, people)
         if post.origins:
-            c.execute(
-                t.origins.insert(),
+            self.later(
+                t.origins,
                 [
                     {
                         "post_id": post.id,
@@ -146,8 +174,8 @@ class Batch:
         self._ensure_entities(entities, {(m.entity_id, m.text) for m in post.mentions})
         mentions = {(m.start, m.end, m.entity_id): m for m in post.mentions}
         if mentions:
-            c.execute(
-                t.mentions.insert(),
+            self.later(
+                t.mentions,
                 [
                     {
                         "post_id": post.id,
@@ -163,8 +191,8 @@ class Batch:
             )
         attributions = {(a.start, a.source): a for a in post.attributions}
         if attributions:
-            c.execute(
-                t.attributions.insert(),
+            self.later(
+                t.attributions,
                 [
                     {
                         "post_id": post.id,
@@ -185,8 +213,8 @@ class Batch:
         if not rows:
             return
         self._ensure_entities(entities, set())
-        self.conn.execute(
-            t.claims.insert(),
+        self.later(
+            t.claims,
             [
                 {
                     "post_id": c.post_id,
@@ -219,14 +247,16 @@ class Batch:
     def _ensure_entities(self, entities: Sequence[Entity], used: set[tuple[str, str]]) -> None:
         """New entities come in with every alias they are known by; known ones gain the
         spellings this post used."""
-        ids = sorted({e.id for e in entities})
-        if not ids:
-            return
-        stored = {
-            r[0]
-            for r in self.conn.execute(sa.select(t.entities.c.id).where(t.entities.c.id.in_(ids)))
-        }
-        new = {e.id: e for e in entities if e.id not in stored}
+        ids = sorted({e.id for e in entities} - self.entities)
+        stored = set()
+        if ids:
+            stored = {
+                r[0]
+                for r in self.conn.execute(
+                    sa.select(t.entities.c.id).where(t.entities.c.id.in_(ids))
+                )
+            }
+        new = {e.id: e for e in entities if e.id in ids and e.id not in stored}
         if new:
             self.conn.execute(
                 t.entities.insert(),
@@ -240,16 +270,14 @@ class Batch:
                     for e in new.values()
                 ],
             )
-        names = {(e.id, n) for e in new.values() for n in (e.name, *e.aliases) if n}
-        names |= {(i, n) for i, n in used if n}
-        names |= {(e.id, e.name) for e in entities}
-        self.conn.execute(
-            self.sql.add_alias,
-            [{"entity_id": i, "alias": n, "key": key_of(n)} for i, n in sorted(names)],
-        )
+        self.entities.update(ids)
+        self.aliases.update((e.id, n) for e in new.values() for n in (e.name, *e.aliases) if n)
+        self.aliases.update((i, n) for i, n in used if n)
+        self.aliases.update((e.id, e.name) for e in entities)
 
     def mention_texts(self, entity_ids: Iterable[str]) -> dict[str, Counter[str]]:
         """How often each entity is written each way, over the whole knowledge base."""
+        self.flush()
         ids = sorted(set(entity_ids))
         out: dict[str, Counter[str]] = {i: Counter() for i in ids}
         for chunk in chunks(ids):
@@ -295,6 +323,7 @@ class Batch:
 
     def post_prints(self, post_ids: Sequence[str]) -> dict[str, tuple[str, str | None, str | None]]:
         """(text, published, title) of stored posts, for fingerprints."""
+        self.flush()
         out = {}
         for chunk in chunks(sorted(set(post_ids))):
             for r in self.conn.execute(self.sql.post_prints, {"ids": list(chunk)}):
@@ -316,6 +345,7 @@ class Batch:
         return [r[0] for r in rows]
 
     def file_story(self, d: StoryDecision) -> None:
+        self.flush(only=t.posts)
         c = self.conn
         if d.band_keys:
             c.execute(

@@ -1,0 +1,283 @@
+"""The in-process ingest with its per-document work done ahead, in worker processes on
+this machine: split, describe and extract, and each post's claims and fingerprint.
+
+The workers are forks of this process made once its stages are built, before the
+knowledge base is opened: they start at once and share the gazetteer's pages. New
+documents go to them in chunks, a bounded number ahead of the global stages, and come
+back in reading order whatever order the workers finish in. Resolve, dedupe and store
+stay here and see the same posts in the same order, so the knowledge base is the one
+the in-process ingest makes, byte for byte.
+
+A document the stages fail on is reported as in-process. A worker that dies takes
+nothing with it: its chunk, and everything after it, is done here instead. A lone
+document (a single file of one document) is done here: sending it would only cost.
+
+    report = ingest_paths([Path("archive/")], store, Pipeline(), jobs=2)
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from nkwatch.dedupe import StoryAssigner
+from nkwatch.engines import Opener, portable
+from nkwatch.facts import Claimer
+from nkwatch.model import Document, Post
+from nkwatch.pipeline import (
+    Batching,
+    IngestReport,
+    Pipeline,
+    Progress,
+    Ready,
+    Stored,
+    Tally,
+    ingest_items,
+    read_files,
+)
+from nkwatch.read import MAX_BYTES, MAX_CHARS, ReadFailure, select_files
+from nkwatch.split import address_of
+from nkwatch.store import Store
+
+MAX_JOBS = 8
+
+
+def default_jobs() -> int:
+    """Workers beside this process: one per core (the global stages here wait on them much
+    of the time), none on a single core, where sending work costs more than it saves."""
+    cores = os.cpu_count() or 1
+    return min(MAX_JOBS, cores) if cores > 1 else 0
+
+
+@dataclass(frozen=True)
+class Flow:
+    """How work is sent: documents per chunk, and at most how many documents and
+    characters are in flight ahead of the global stages."""
+
+    chunk: int = 16
+    ahead: int = 256
+    ahead_chars: int = 32_000_000
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document's posts, and for each its claims and fingerprint."""
+
+    posts: list[Post]
+    ready: list[Ready]
+
+
+class Stages:
+    """The per-document work: posts from the pipeline, claims and fingerprints of each."""
+
+    def __init__(self, pipeline: Pipeline):
+        self.pipeline = pipeline
+        self.claimer = Claimer(pipeline.gazetteer)
+        self.prints = StoryAssigner()
+
+    def prepare(self, document: Document) -> Prepared:
+        posts = self.pipeline.posts(document)
+        address = address_of(document) if len(posts) == 1 else None
+        ready = []
+        for post in posts:
+            fp = self.prints.fingerprint(post, address)
+            _ = fp.band_keys  # made here, not by the global stages
+            ready.append(Ready(self.claimer.claims(post), fp))
+        return Prepared(posts, ready)
+
+    def outcomes(self, documents: Sequence[Document]) -> list[Prepared | BaseException]:
+        """Each document prepared, in order; one a stage fails on gives the exception in its
+        place (the rest go on)."""
+        out: list[Prepared | BaseException] = []
+        for document in documents:
+            try:
+                out.append(self.prepare(document))
+            except Exception as exc:  # a defect in a stage must not sink the rest
+                out.append(portable(exc))
+        return out
+
+
+_forked: Stages | None = None  # a worker's stages: set before the fork, inherited
+
+
+def _quiet() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+
+
+def _prepare(documents: Sequence[Document]) -> list[Prepared | BaseException]:
+    assert _forked is not None, "a worker is a fork of a process that set its stages"
+    return _forked.outcomes(documents)
+
+
+class Workers:
+    """The worker processes, forked now, with the stages they inherit."""
+
+    def __init__(self, stages: Stages, jobs: int):
+        global _forked
+        _forked = stages
+        context = multiprocessing.get_context("fork")
+        self.executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_quiet)
+        try:
+            for started in [self.executor.submit(_quiet) for _ in range(jobs)]:
+                started.result()  # every worker forks now, before anything else is opened
+        finally:
+            _forked = None
+
+    def submit(self, documents: list[Document]) -> Future[list[Prepared | BaseException]]:
+        return self.executor.submit(_prepare, documents)
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+@dataclass
+class Entry:
+    """One item in reading order, with the chunk its document went out in."""
+
+    item: Document | ReadFailure
+    chunk: Chunk | None = None
+    index: int = 0
+
+
+@dataclass
+class Chunk:
+    documents: list[Document]
+    future: Future[list[Prepared | BaseException]] | None  # None: done here
+    outcomes: list[Prepared | BaseException] | None = None
+    taken: int = field(default=0)
+
+
+class Feed:
+    """Items in reading order for the global stages, prepared ahead on the workers."""
+
+    def __init__(self, stages: Stages, workers: Workers | None, kb: Opener, flow: Flow):
+        self.stages = stages
+        self.workers = workers
+        self.kb = kb
+        self.flow = flow
+        self.current: Entry | None = None
+        self.pipeline = PooledPosts(self)
+
+    def items(self, source: Iterator[Document | ReadFailure]) -> Iterator[Document | ReadFailure]:
+        waiting: deque[Entry] = deque()
+        unsent: deque[Entry] = deque()
+        ahead = chars = 0  # new documents read and not yet handed on, and their characters
+        more = True
+        while True:
+            while more and ahead < self.flow.ahead and chars < self.flow.ahead_chars:
+                item = next(source, None)
+                if item is None:
+                    more = False
+                    break
+                waiting.append(entry := Entry(item))
+                if isinstance(item, Document) and not self.kb().has_document(item.id):
+                    unsent.append(entry)
+                    ahead += 1
+                    chars += len(item.text)
+            while len(unsent) >= self.flow.chunk or (unsent and not more):
+                self.send(unsent, alone=not more and len(unsent) == 1 and ahead == 1)
+            if not waiting:
+                return
+            entry = waiting.popleft()
+            if entry.chunk is not None:
+                ahead -= 1
+                chars -= len(entry.item.text) if isinstance(entry.item, Document) else 0
+            self.current = entry
+            yield entry.item
+
+    def send(self, unsent: deque[Entry], alone: bool) -> None:
+        entries = [unsent.popleft() for _ in range(min(self.flow.chunk, len(unsent)))]
+        documents = [e.item for e in entries if isinstance(e.item, Document)]
+        future = None
+        if self.workers is not None and not alone:
+            try:
+                future = self.workers.submit(documents)
+            except BrokenProcessPool:
+                self.workers = None  # a worker died: the rest is done here
+        chunk = Chunk(documents, future)
+        for index, entry in enumerate(entries):
+            entry.chunk, entry.index = chunk, index
+
+    def prepared(self, document: Document) -> Prepared:
+        entry = self.current
+        if entry is None or entry.item is not document or entry.chunk is None:
+            got = self.stages.outcomes([document])[0]  # known when read, new now: cannot be
+        else:
+            chunk = entry.chunk
+            if chunk.outcomes is None:
+                chunk.outcomes = self.outcomes(chunk)
+            got = chunk.outcomes[entry.index]
+        if isinstance(got, BaseException):
+            raise got
+        return got
+
+    def outcomes(self, chunk: Chunk) -> list[Prepared | BaseException]:
+        if chunk.future is not None:
+            try:
+                return chunk.future.result()
+            except BrokenProcessPool:
+                self.workers = None  # a worker died with this chunk: do it here
+        return self.stages.outcomes(chunk.documents)
+
+    def drop(self) -> None:
+        if self.workers is not None:
+            self.workers.close()
+
+
+class PooledPosts(Pipeline):
+    """The Pipeline the global stages see: its posts, claims and fingerprints are the
+    feed's, made ahead."""
+
+    def __init__(self, feed: Feed) -> None:
+        self.gazetteer = feed.stages.pipeline.gazetteer
+        self.extractor = feed.stages.pipeline.extractor
+        self.feed = feed
+        self.made: dict[str, Ready] = {}
+
+    def posts(self, document: Document) -> list[Post]:
+        prepared = self.feed.prepared(document)
+        self.made.update(zip([p.id for p in prepared.posts], prepared.ready, strict=True))
+        return list(prepared.posts)
+
+    def ready(self, post_id: str) -> Ready | None:
+        """Taken once: the batch that stores the post asks for it."""
+        return self.made.pop(post_id, None)
+
+
+def ingest_paths(
+    paths: list[Path],
+    store: Store | Callable[[], Store],
+    pipeline: Pipeline | None = None,
+    jobs: int | None = None,
+    max_bytes: int = MAX_BYTES,
+    progress: Callable[[Progress], None] | None = None,
+    on_stored: Callable[[Stored], None] | None = None,
+    exclude: Sequence[str] = (),
+    batching: Batching | None = None,
+    max_chars: int = MAX_CHARS,
+    flow: Flow | None = None,
+) -> IngestReport:
+    """`nkwatch.pipeline.ingest_paths` with the per-document work on `jobs` worker
+    processes (default: `default_jobs()`)."""
+    stages = Stages(pipeline or Pipeline())
+    jobs = default_jobs() if jobs is None else jobs
+    workers = Workers(stages, jobs) if jobs > 0 else None
+    selection = select_files(paths, exclude)
+    tally = Tally(files=len(selection.files))
+    feed = Feed(stages, workers, Opener(store), flow or Flow())
+    try:
+        items = feed.items(read_files(selection.files, tally, max_bytes, max_chars))
+        report = ingest_items(
+            items, feed.kb, feed.pipeline, progress, on_stored, batching or Batching(), tally
+        )
+    finally:
+        feed.drop()
+    report.left_out = [str(p) for p in selection.left_out]
+    return report

@@ -1,0 +1,149 @@
+"""`nkwatch ingest --jobs N`: the per-document work done ahead in worker processes gives
+the knowledge base the in-process ingest gives (posts, entities, stories, grades and
+claims, byte for byte), with a worker killed mid-run, and reports what fails in a worker
+as the in-process ingest does."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import psutil
+from click.testing import CliRunner
+
+from nkwatch import Pipeline
+from nkwatch.cli import main
+from nkwatch.engines import pool
+from nkwatch.model import Document, Post
+from nkwatch.pipeline import ingest_paths
+from nkwatch.store import open_store
+
+from .test_dask_engine import Result, committed, corpus, nkwatch, result, serial
+
+__all__ = ["corpus", "serial"]  # the fixtures, shared with the Dask engine's tests
+
+
+def claims(db: Path) -> str:
+    done = CliRunner().invoke(
+        main, ["export", "--what", "claims", "--format", "jsonl", "--db", str(db)]
+    )
+    assert done.exit_code == 0, done.output
+    return done.output
+
+
+def forked_workers(parent: psutil.Process) -> list[psutil.Process]:
+    """The ingest's worker processes: forks of it, beside the resource tracker."""
+    found = []
+    for child in parent.children(recursive=True):
+        try:
+            line = " ".join(child.cmdline())
+        except psutil.NoSuchProcess:
+            continue
+        if "resource_tracker" not in line:
+            found.append(child)
+    return found
+
+
+def test_workers_give_the_in_process_result_though_one_is_killed_mid_run(
+    corpus: list[str], serial: Result, tmp_path: Path
+) -> None:
+    db = tmp_path / "kb.db"
+    child = subprocess.Popen(
+        nkwatch("ingest", *corpus, "--db", str(db), "--jobs", "2", "--batch", "10"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    parent = psutil.Process(child.pid)
+    deadline = time.monotonic() + 90
+    while committed(db) < 1 and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    workers = forked_workers(parent)
+    assert child.poll() is None and len(workers) == 2, "the ingest ended before a kill"
+    workers[0].kill()  # mid-run: the chunk in its hands is lost
+    killed_at = committed(db)
+    out, err = child.communicate(timeout=120)
+    assert child.returncode == 0, err
+    assert killed_at < 100, "the kill came too late to test anything"
+    assert result(db, out, err) == serial
+
+
+def test_workers_make_the_claims_the_in_process_ingest_makes(
+    corpus: list[str], tmp_path: Path
+) -> None:
+    made = {}
+    for jobs in ("0", "2"):
+        db = tmp_path / f"kb-{jobs}.db"
+        done = subprocess.run(
+            nkwatch("ingest", *corpus, "--db", str(db), "--jobs", jobs),
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        made[jobs] = claims(db)
+    assert made["0"].count("\n") > 20
+    assert made["2"] == made["0"]
+
+
+class Brittle(Pipeline):
+    """The stages, failing on a document that says 'BRITTLE' (a defect in a worker)."""
+
+    def posts(self, document: Document) -> list[Post]:
+        if "BRITTLE" in document.text:
+            raise ValueError("a stage broke on this document")
+        return super().posts(document)
+
+
+class Fragile(Pipeline):
+    """The stages, whose worker process dies on a document that says 'FRAGILE'."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parent = os.getpid()
+
+    def posts(self, document: Document) -> list[Post]:
+        if "FRAGILE" in document.text and os.getpid() != self.parent:
+            os._exit(3)  # the worker dies mid-chunk; the parent must do it itself
+        return super().posts(document)
+
+
+def documents(folder: Path, marked: str) -> Path:
+    folder.mkdir()
+    (folder / "a.txt").write_text("The Sunchon Cement Complex raised output, KCNA said.\n")
+    (folder / "b.txt").write_text(f"{marked}: the Musan Mining Complex sent ore to Chongjin.\n")
+    (folder / "c.txt").write_text("")  # unreadable: empty
+    (folder / "d.txt").write_text("The Hungnam Fertilizer Complex met its plan in March.\n")
+    return folder
+
+
+def test_what_fails_in_a_worker_is_reported_as_in_process(tmp_path: Path) -> None:
+    folder = documents(tmp_path / "docs", "BRITTLE")
+    reports = []
+    for jobs in (0, 1):
+        store = open_store(tmp_path / f"kb-{jobs}.db", write=True)
+        try:
+            if jobs:
+                reports.append(
+                    pool.ingest_paths([folder], store, Brittle(), jobs, flow=pool.Flow(chunk=1))
+                )
+            else:
+                reports.append(ingest_paths([folder], store, Brittle()))
+        finally:
+            store.close()
+    serial, pooled = reports
+    assert [f.reason for f in pooled.failures] == [f.reason for f in serial.failures]
+    assert any("ValueError: a stage broke on this document" in f.reason for f in pooled.failures)
+    assert (pooled.new_documents, pooled.posts) == (serial.new_documents, serial.posts) == (2, 2)
+
+
+def test_a_worker_that_dies_loses_nothing(tmp_path: Path) -> None:
+    folder = documents(tmp_path / "docs", "FRAGILE")
+    store = open_store(tmp_path / "kb.db", write=True)
+    try:
+        report = pool.ingest_paths([folder], store, Fragile(), 2, flow=pool.Flow(chunk=1))
+        assert (report.new_documents, report.posts) == (3, 3)
+        assert store.stats()["posts"] == 3
+    finally:
+        store.close()
