@@ -21,6 +21,7 @@ from nkwatch import gazetteer as gazetteer_mod
 from nkwatch.dedupe import StoryAssigner
 from nkwatch.dedupe.prints import Fingerprint
 from nkwatch.describe import describe, plain_name
+from nkwatch.engines import portable
 from nkwatch.extract import Extractor
 from nkwatch.facts import Claimer
 from nkwatch.model import Claim, Document, Post
@@ -65,7 +66,7 @@ class Pipeline:
 
     def ready(self, post_id: str) -> Ready | None:
         """The claims and fingerprint of a post made ahead of the global stages, elsewhere
-        (`nkwatch.engines.pool`); None here, where they are made as each post is stored."""
+        (`Stages`, run by an engine); None here, where they are made as each post is stored."""
         return None
 
 
@@ -76,6 +77,67 @@ class Ready:
 
     claims: tuple[Claim, ...]
     print: Fingerprint
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document's posts, and for each its claims and fingerprint."""
+
+    posts: list[Post]
+    ready: list[Ready]
+
+
+class Stages:
+    """The per-document work an engine can do elsewhere, ahead of the global stages:
+    posts from the pipeline, and the claims and fingerprint of each."""
+
+    def __init__(self, pipeline: Pipeline):
+        self.pipeline = pipeline
+        self.claimer = Claimer(pipeline.gazetteer)
+        self.prints = StoryAssigner()
+
+    def prepare(self, document: Document) -> Prepared:
+        posts = self.pipeline.posts(document)
+        address = address_of(document) if len(posts) == 1 else None
+        ready = []
+        for post in posts:
+            fp = self.prints.fingerprint(post, address)
+            _ = fp.band_keys  # made here, not by the global stages
+            ready.append(Ready(self.claimer.claims(post), fp))
+        return Prepared(posts, ready)
+
+    def outcomes(self, documents: Sequence[Document]) -> list[Prepared | BaseException]:
+        """Each document prepared, in order; one a stage fails on gives the exception in its
+        place (the rest go on), as it can travel back from another process."""
+        out: list[Prepared | BaseException] = []
+        for document in documents:
+            try:
+                out.append(self.prepare(document))
+            except Exception as exc:  # a defect in a stage must not sink the rest
+                out.append(portable(exc))
+        return out
+
+
+class MadeAhead(Pipeline):
+    """The Pipeline the global stages see when an engine made the posts ahead (`Stages`,
+    elsewhere): each document's posts as made there, and each post's claims and
+    fingerprint, taken once by the batch that stores it. `prepared` is the engine's."""
+
+    def __init__(self, gazetteer: gazetteer_mod.Gazetteer) -> None:
+        self.gazetteer = gazetteer  # resolve and the claims' entities need it here
+        self.extractor = None
+        self.made: dict[str, Ready] = {}
+
+    def prepared(self, document: Document) -> Prepared:
+        raise NotImplementedError
+
+    def posts(self, document: Document) -> list[Post]:
+        prepared = self.prepared(document)
+        self.made.update(zip([p.id for p in prepared.posts], prepared.ready, strict=True))
+        return list(prepared.posts)
+
+    def ready(self, post_id: str) -> Ready | None:
+        return self.made.pop(post_id, None)
 
 
 @dataclass

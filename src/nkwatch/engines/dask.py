@@ -1,5 +1,6 @@
-"""The ingest on Dask: read, split, describe and extract on workers; resolve, dedupe and
-store here, in reading order.
+"""The ingest on Dask: read, split, describe and extract on workers, with each post's
+claims and dedupe fingerprint (`pipeline.Stages`); resolve, dedupe and store here, in
+reading order.
 
 Files are read on the workers (a few files ahead), the new documents go back to them in
 chunks (a bounded number of documents in flight, earlier ones first), and their posts
@@ -34,11 +35,14 @@ from typing import TYPE_CHECKING, Any
 
 from nkwatch.engines import Opener
 from nkwatch.errors import EngineError, MissingExtra
-from nkwatch.model import Document, Post
+from nkwatch.gazetteer import load as gazetteer_load
+from nkwatch.model import Document
 from nkwatch.pipeline import (
     Batching,
     IngestReport,
+    MadeAhead,
     Pipeline,
+    Prepared,
     Progress,
     Stored,
     Tally,
@@ -213,7 +217,7 @@ class Chunk:
         self.taken = 0
         self.outcomes: list[Any] | None = None
 
-    def outcome(self, index: int) -> list[Post]:
+    def outcome(self, index: int) -> Prepared:
         if self.outcomes is None:
             try:
                 self.outcomes = self.future.result()
@@ -226,7 +230,8 @@ class Chunk:
         got = self.outcomes[index]
         if isinstance(got, BaseException):
             raise got
-        return list(got)
+        assert isinstance(got, Prepared)
+        return got
 
 
 class WorkerLost(RuntimeError):
@@ -391,7 +396,7 @@ class Feed:
         if pending:
             self.client.cancel(pending)
 
-    def posts_of(self, document: Document) -> list[Post]:
+    def prepared(self, document: Document) -> Prepared:
         entry = self.current
         if entry is None or entry.item is not document or entry.chunk is None:
             # a document that was known when read but is new now cannot happen (the
@@ -403,13 +408,13 @@ class Feed:
         return entry.chunk.outcome(entry.index)
 
 
-class RemotePosts(Pipeline):
+class RemotePosts(MadeAhead):
     """The Pipeline the global stages see: its gazetteer is loaded here (resolve needs
-    it), its per-document stages run on the workers."""
+    it), its per-document work runs on the workers."""
 
     def __init__(self, feed: Feed) -> None:
-        super().__init__(entities=False)
+        super().__init__(gazetteer_load())
         self.feed = feed
 
-    def posts(self, document: Document) -> list[Post]:
-        return self.feed.posts_of(document)
+    def prepared(self, document: Document) -> Prepared:
+        return self.feed.prepared(document)

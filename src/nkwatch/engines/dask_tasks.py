@@ -14,36 +14,35 @@ from pathlib import Path
 
 from distributed import Worker, WorkerPlugin, get_worker
 
-from nkwatch.engines import portable
-from nkwatch.model import Document, Post
-from nkwatch.pipeline import Pipeline
+from nkwatch.model import Document
+from nkwatch.pipeline import Pipeline, Prepared, Stages
 from nkwatch.read import FileReading, read_one
 
 PLUGIN = "nkwatch-pipeline"
 
-Outcome = list[Post] | BaseException  # a document's posts, or what went wrong with it
+Outcome = Prepared | BaseException  # a document's posts, or what went wrong with it
 
 
 class PipelinePlugin(WorkerPlugin):
-    """Holds one worker's Pipeline: built by `factory` as the worker takes the plugin, in
-    a thread of its own (the gazetteer takes a second or two to load, while the client
-    reads its first files), and kept for every task after it."""
+    """Holds one worker's stages: built from the Pipeline `factory` makes as the worker
+    takes the plugin, in a thread of its own (the gazetteer takes a second or two to
+    load, while the client reads its first files), and kept for every task after it."""
 
     def __init__(self, factory: Callable[[], Pipeline]) -> None:
         self.factory = factory
-        self.built: Pipeline | None = None
+        self.built: Stages | None = None
         self.lock: threading.Lock | None = None
 
     def setup(self, worker: Worker) -> None:
         self.built = None
         self.lock = threading.Lock()
-        threading.Thread(target=self.pipeline, name="nkwatch-pipeline", daemon=True).start()
+        threading.Thread(target=self.stages, name="nkwatch-stages", daemon=True).start()
 
-    def pipeline(self) -> Pipeline:
+    def stages(self) -> Stages:
         assert self.lock is not None, "the plugin was not set up on this worker"
         with self.lock:  # a worker with several threads builds it once
             if self.built is None:
-                self.built = self.factory()
+                self.built = Stages(self.factory())
             return self.built
 
 
@@ -62,16 +61,9 @@ def read_task(path: str, max_bytes: int, max_chars: int) -> FileReading:
 
 
 def posts_task(documents: Sequence[Document]) -> list[Outcome]:
-    """The posts of each document, in order. A document a stage fails on gives the
-    exception in its place (the rest of the chunk goes on), as the in-process ingest
-    reports it."""
+    """The posts of each document, with their claims and fingerprints, in order. A
+    document a stage fails on gives the exception in its place (the rest of the chunk goes
+    on), as the in-process ingest reports it."""
     plugin = get_worker().plugins[PLUGIN]
     assert isinstance(plugin, PipelinePlugin)
-    pipeline = plugin.pipeline()
-    outcomes: list[Outcome] = []
-    for document in documents:
-        try:
-            outcomes.append(pipeline.posts(document))
-        except Exception as exc:  # a defect in a stage must not sink the rest
-            outcomes.append(portable(exc))
-    return outcomes
+    return plugin.stages().outcomes(documents)

@@ -27,23 +27,22 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nkwatch.dedupe import StoryAssigner
-from nkwatch.engines import Opener, portable
-from nkwatch.facts import Claimer
-from nkwatch.model import Document, Post
+from nkwatch.engines import Opener
+from nkwatch.model import Document
 from nkwatch.pipeline import (
     Batching,
     IngestReport,
+    MadeAhead,
     Pipeline,
+    Prepared,
     Progress,
-    Ready,
+    Stages,
     Stored,
     Tally,
     ingest_items,
     read_files,
 )
 from nkwatch.read import MAX_BYTES, MAX_CHARS, ReadFailure, select_files
-from nkwatch.split import address_of
 from nkwatch.store import Store
 
 MAX_JOBS = 8
@@ -64,44 +63,6 @@ class Flow:
     chunk: int = 16
     ahead: int = 256
     ahead_chars: int = 32_000_000
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """A document's posts, and for each its claims and fingerprint."""
-
-    posts: list[Post]
-    ready: list[Ready]
-
-
-class Stages:
-    """The per-document work: posts from the pipeline, claims and fingerprints of each."""
-
-    def __init__(self, pipeline: Pipeline):
-        self.pipeline = pipeline
-        self.claimer = Claimer(pipeline.gazetteer)
-        self.prints = StoryAssigner()
-
-    def prepare(self, document: Document) -> Prepared:
-        posts = self.pipeline.posts(document)
-        address = address_of(document) if len(posts) == 1 else None
-        ready = []
-        for post in posts:
-            fp = self.prints.fingerprint(post, address)
-            _ = fp.band_keys  # made here, not by the global stages
-            ready.append(Ready(self.claimer.claims(post), fp))
-        return Prepared(posts, ready)
-
-    def outcomes(self, documents: Sequence[Document]) -> list[Prepared | BaseException]:
-        """Each document prepared, in order; one a stage fails on gives the exception in its
-        place (the rest go on)."""
-        out: list[Prepared | BaseException] = []
-        for document in documents:
-            try:
-                out.append(self.prepare(document))
-            except Exception as exc:  # a defect in a stage must not sink the rest
-                out.append(portable(exc))
-        return out
 
 
 _forked: Stages | None = None  # a worker's stages: set before the fork, inherited
@@ -231,24 +192,16 @@ class Feed:
             self.workers.close()
 
 
-class PooledPosts(Pipeline):
+class PooledPosts(MadeAhead):
     """The Pipeline the global stages see: its posts, claims and fingerprints are the
     feed's, made ahead."""
 
     def __init__(self, feed: Feed) -> None:
-        self.gazetteer = feed.stages.pipeline.gazetteer
-        self.extractor = feed.stages.pipeline.extractor
+        super().__init__(feed.stages.pipeline.gazetteer)
         self.feed = feed
-        self.made: dict[str, Ready] = {}
 
-    def posts(self, document: Document) -> list[Post]:
-        prepared = self.feed.prepared(document)
-        self.made.update(zip([p.id for p in prepared.posts], prepared.ready, strict=True))
-        return list(prepared.posts)
-
-    def ready(self, post_id: str) -> Ready | None:
-        """Taken once: the batch that stores the post asks for it."""
-        return self.made.pop(post_id, None)
+    def prepared(self, document: Document) -> Prepared:
+        return self.feed.prepared(document)
 
 
 def ingest_paths(
