@@ -109,6 +109,7 @@ def run_ingest(path: Path, timeout: float) -> dict[str, float] | None:
         ).stdout
     )
     command = [sys.executable, "-m", "nkwatch", "ingest", str(path), "--db", str(path) + ".db"]
+    command += ["--max-chars", str(1 << 30)]  # a 20 MB document is over the default limit
     done = subprocess.run(
         [sys.executable, "-c", INGEST, str(timeout), *command],
         capture_output=True,

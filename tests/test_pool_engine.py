@@ -16,11 +16,12 @@ from click.testing import CliRunner
 from nkwatch import Pipeline
 from nkwatch.cli import main
 from nkwatch.engines import pool
+from nkwatch.extract import Figures
 from nkwatch.model import Document, Post
-from nkwatch.pipeline import ingest_paths
+from nkwatch.pipeline import HELPED_CHARS, ingest_paths
 from nkwatch.store import open_store
 
-from .test_dask_engine import Result, committed, corpus, nkwatch, result, serial
+from .test_dask_engine import Result, committed, corpus, listings, nkwatch, result, serial
 
 __all__ = ["corpus", "serial"]  # the fixtures, shared with the Dask engine's tests
 
@@ -147,3 +148,43 @@ def test_a_worker_that_dies_loses_nothing(tmp_path: Path) -> None:
         assert store.stats()["posts"] == 3
     finally:
         store.close()
+
+
+class Dying(Pipeline):
+    """The stages, whose worker process dies as it takes a long post's figures."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        parent = os.getpid()
+        extractor = self.extractor
+        assert extractor is not None
+        figures = extractor.figures
+
+        def dying(post: Post) -> Figures:
+            if os.getpid() != parent:
+                os._exit(3)
+            return figures(post)
+
+        extractor.figures = dying  # type: ignore[method-assign]
+
+
+def test_a_long_document_shared_with_the_workers_gives_the_in_process_result(
+    tmp_path: Path,
+) -> None:
+    from .hostile import one_long_line
+
+    path = tmp_path / "long.txt"
+    path.write_bytes(one_long_line(HELPED_CHARS + 20_000))
+    made = []
+    for jobs, pipeline in ((0, Pipeline()), (2, Pipeline()), (2, Dying())):
+        db = tmp_path / f"kb-{len(made)}.db"
+        store = open_store(db, write=True)
+        try:
+            report = pool.ingest_paths([path], store, pipeline, jobs)
+        finally:
+            store.close()
+        assert (report.new_documents, report.posts) == (1, 1)
+        made.append([*listings(db), claims(db)])
+    assert made[0][2].count('"id"') == 1 and made[0][3].count("\n") > 100
+    assert made[1] == made[0]
+    assert made[2] == made[0]

@@ -15,14 +15,16 @@ import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import Protocol
 
 from nkwatch import gazetteer as gazetteer_mod
 from nkwatch.dedupe import StoryAssigner
 from nkwatch.dedupe.prints import Fingerprint
 from nkwatch.describe import describe, plain_name
 from nkwatch.engines import portable
-from nkwatch.extract import Extractor
+from nkwatch.extract import Extractor, Figures
 from nkwatch.facts import Claimer
 from nkwatch.model import Claim, Document, Post
 from nkwatch.read import (
@@ -59,10 +61,14 @@ class Pipeline:
         return bare
 
     def posts(self, document: Document) -> list[Post]:
-        posts = [describe(p, self.canonical_outlet) for p in split(document)]
+        posts = self.described(document)
         if self.extractor is not None:
             posts = [self.extractor.extract(p) for p in posts]
         return posts
+
+    def described(self, document: Document) -> list[Post]:
+        """The document's posts, split and described, before extraction."""
+        return [describe(p, self.canonical_outlet) for p in split(document)]
 
     def ready(self, post_id: str) -> Ready | None:
         """The claims and fingerprint of a post made ahead of the global stages, elsewhere
@@ -87,6 +93,17 @@ class Prepared:
     ready: list[Ready]
 
 
+HELPED_CHARS = 200_000  # a post this long shares its work with a helper, when there is one
+
+
+class Helper(Protocol):
+    """Other processes that take part of a long post's work (its figures, its fingerprint)
+    while this one finds its names; each call returns what waits for the answer."""
+
+    def figures(self, post: Post) -> Callable[[], Figures]: ...
+    def fingerprint(self, post: Post, address: str | None) -> Callable[[], Fingerprint]: ...
+
+
 class Stages:
     """The per-document work an engine can do elsewhere, ahead of the global stages:
     posts from the pipeline, and the claims and fingerprint of each."""
@@ -96,23 +113,44 @@ class Stages:
         self.claimer = Claimer(pipeline.gazetteer)
         self.prints = StoryAssigner()
 
-    def prepare(self, document: Document) -> Prepared:
-        posts = self.pipeline.posts(document)
-        address = address_of(document) if len(posts) == 1 else None
-        ready = []
-        for post in posts:
-            fp = self.prints.fingerprint(post, address)
-            _ = fp.band_keys  # made here, not by the global stages
-            ready.append(Ready(self.claimer.claims(post), fp))
+    def fingerprint(self, post: Post, address: str | None) -> Fingerprint:
+        fp = self.prints.fingerprint(post, address)
+        _ = fp.band_keys  # made here, not by the global stages
+        return fp
+
+    def prepare(self, document: Document, helper: Helper | None = None) -> Prepared:
+        """With a `helper`, a long post's figures and fingerprint are made there while its
+        names are found here; the result is the same."""
+        extractor = self.pipeline.extractor
+        if helper is None or extractor is None or len(document.text) < HELPED_CHARS:
+            posts = self.pipeline.posts(document)
+            address = address_of(document) if len(posts) == 1 else None
+            prints = [self.fingerprint(post, address) for post in posts]
+        else:
+            posts = self.pipeline.described(document)
+            address = address_of(document) if len(posts) == 1 else None
+            made: list[tuple[Post, Callable[[], Fingerprint]]] = []
+            for post in posts:
+                if len(post.text) < HELPED_CHARS:
+                    made.append((extractor.extract(post), partial(self.fingerprint, post, address)))
+                    continue
+                figures = helper.figures(post)
+                printed = helper.fingerprint(post, address)
+                made.append((extractor.join(post, extractor.names(post), figures()), printed))
+            posts = [post for post, _ in made]
+            prints = [printed() for _, printed in made]
+        ready = [Ready(self.claimer.claims(p), fp) for p, fp in zip(posts, prints, strict=True)]
         return Prepared(posts, ready)
 
-    def outcomes(self, documents: Sequence[Document]) -> list[Prepared | BaseException]:
+    def outcomes(
+        self, documents: Sequence[Document], helper: Helper | None = None
+    ) -> list[Prepared | BaseException]:
         """Each document prepared, in order; one a stage fails on gives the exception in its
         place (the rest go on), as it can travel back from another process."""
         out: list[Prepared | BaseException] = []
         for document in documents:
             try:
-                out.append(self.prepare(document))
+                out.append(self.prepare(document, helper))
             except Exception as exc:  # a defect in a stage must not sink the rest
                 out.append(portable(exc))
         return out

@@ -26,9 +26,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
+from nkwatch.dedupe.prints import Fingerprint
 from nkwatch.engines import Opener
-from nkwatch.model import Document
+from nkwatch.extract import Figures
+from nkwatch.model import Document, Post
 from nkwatch.pipeline import (
     Batching,
     IngestReport,
@@ -46,6 +49,7 @@ from nkwatch.read import MAX_BYTES, MAX_CHARS, ReadFailure, select_files
 from nkwatch.store import Store
 
 MAX_JOBS = 8
+T = TypeVar("T")
 
 
 def default_jobs() -> int:
@@ -72,9 +76,23 @@ def _quiet() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
 
 
-def _prepare(documents: Sequence[Document]) -> list[Prepared | BaseException]:
+def _stages() -> Stages:
     assert _forked is not None, "a worker is a fork of a process that set its stages"
-    return _forked.outcomes(documents)
+    return _forked
+
+
+def _prepare(documents: Sequence[Document]) -> list[Prepared | BaseException]:
+    return _stages().outcomes(documents)
+
+
+def _figures(post: Post) -> Figures:
+    extractor = _stages().pipeline.extractor
+    assert extractor is not None
+    return extractor.figures(post)
+
+
+def _fingerprint(post: Post, address: str | None) -> Fingerprint:
+    return _stages().fingerprint(post, address)
 
 
 class Workers:
@@ -96,6 +114,34 @@ class Workers:
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+class Helping:
+    """The workers as a `Helper` to this process's work on one long document: a worker
+    that dies leaves its part to be done here."""
+
+    def __init__(self, workers: Workers, stages: Stages):
+        self.workers = workers
+        self.stages = stages
+
+    def figures(self, post: Post) -> Callable[[], Figures]:
+        extractor = self.stages.pipeline.extractor
+        assert extractor is not None
+        return self.later(self.workers.executor.submit(_figures, post), extractor.figures, post)
+
+    def fingerprint(self, post: Post, address: str | None) -> Callable[[], Fingerprint]:
+        future = self.workers.executor.submit(_fingerprint, post, address)
+        return self.later(future, self.stages.fingerprint, post, address)
+
+    @staticmethod
+    def later(future: Future[T], here: Callable[..., T], *args: Any) -> Callable[[], T]:
+        def result() -> T:
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                return here(*args)
+
+        return result
 
 
 @dataclass
@@ -185,7 +231,8 @@ class Feed:
                 return chunk.future.result()
             except BrokenProcessPool:
                 self.workers = None  # a worker died with this chunk: do it here
-        return self.stages.outcomes(chunk.documents)
+        helper = Helping(self.workers, self.stages) if self.workers is not None else None
+        return self.stages.outcomes(chunk.documents, helper)
 
     def drop(self) -> None:
         if self.workers is not None:

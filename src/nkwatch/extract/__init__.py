@@ -14,9 +14,12 @@ from nkwatch.extract.quantities import QuantityScanner
 from nkwatch.extract.recognise import Recogniser, select
 from nkwatch.extract.textdates import DateFinder
 from nkwatch.gazetteer import Gazetteer
-from nkwatch.model import Post
+from nkwatch.model import Attribution, DateMention, Mention, Post, Quantity
 from nkwatch.names import tokens
 from nkwatch.resolve import resolve
+
+Names = tuple[tuple[Mention, ...], tuple[Attribution, ...]]
+Figures = tuple[tuple[Quantity, ...], tuple[DateMention, ...]]
 
 
 class Extractor:
@@ -28,6 +31,10 @@ class Extractor:
         self.dates = DateFinder()
 
     def extract(self, post: Post) -> Post:
+        return self.join(post, self.names(post), self.figures(post))
+
+    def names(self, post: Post) -> Names:
+        """The entities a post names, and who it says said what: one half of `extract`."""
         people = tuple(
             dict.fromkeys(
                 [*post.authors, *post.translators, *(o.author for o in post.origins if o.author)]
@@ -36,10 +43,18 @@ class Extractor:
         words = tokens(post.text)
         candidates = select(self.recogniser.candidates(post.text, people, words))
         mentions = tuple(resolve(post.text, candidates, self.gazetteer))
-        attributions = self.attributor.attribute(post.text, mentions, words)
+        return mentions, self.attributor.attribute(post.text, mentions, words)
+
+    def figures(self, post: Post) -> Figures:
+        """The quantities and dates a post states: the other half, which needs nothing of
+        the first (another process may do it meanwhile)."""
         quantities = self.quantities.scan(post.text)
         spans = [(q.start, q.end) for q in quantities]
-        dates = self.dates.find(post.text, post.published, spans, post.title)
+        return quantities, self.dates.find(post.text, post.published, spans, post.title)
+
+    @staticmethod
+    def join(post: Post, names: Names, figures: Figures) -> Post:
+        (mentions, attributions), (quantities, dates) = names, figures
         return dataclasses.replace(
             post, mentions=mentions, attributions=attributions, quantities=quantities, dates=dates
         )
