@@ -52,3 +52,29 @@ def test_spans_overlap_as_a_scan_of_every_span_says() -> None:
         assert spans.overlaps(x, y) == any(x < e and s < y for s, e in added if s < e) or any(
             s == e and x < s < y for s, e in added
         )
+
+
+def searched_sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around a span as a search of its windows finds it: the oracle."""
+    from nkwatch.extract.quantities import SENTENCE_END, SENTENCE_REACH
+
+    left = max(0, start - SENTENCE_REACH)
+    for m in SENTENCE_END.finditer(text, left, start):
+        left = m.end()
+    right = min(len(text), end + SENTENCE_REACH)
+    found = SENTENCE_END.search(text, end, right)
+    return left, (found.end() if found else right)
+
+
+def test_sentence_bounds_looked_up_are_those_a_search_finds() -> None:
+    from nkwatch.extract.quantities import sentence
+
+    rng = random.Random(4)
+    letters = ["a", "b", " ", " ", ".", "!", "?", '"', "'", "\u201d", ")", "\n", "A", "1"]
+    for _ in range(400):
+        n = rng.randrange(1, 1500)
+        text = "".join(rng.choice(letters) for _ in range(n))
+        for _ in range(20):
+            start = rng.randrange(0, n)
+            end = min(n, start + rng.randrange(0, 30))
+            assert sentence(text, start, end) == searched_sentence(text, start, end)

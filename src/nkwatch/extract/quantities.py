@@ -17,7 +17,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 from nkwatch.dates import MONTH_NAME
 from nkwatch.model import Quantity
@@ -455,12 +455,42 @@ SENTENCE_REACH = 400  # no sentence runs further than this either side of a figu
 def sentence(text: str, start: int, end: int) -> tuple[int, int]:
     """The bounds of the sentence around a span, at most SENTENCE_REACH characters either
     side of it (text with no sentence ends is read in windows, never whole)."""
-    left = max(0, start - SENTENCE_REACH)
-    for m in SENTENCE_END.finditer(text, left, start):
-        left = m.end()
-    right = min(len(text), end + SENTENCE_REACH)
-    found = SENTENCE_END.search(text, end, right)
-    return left, (found.end() if found else right)
+    return sentence_ends(text).around(start, end)
+
+
+class SentenceEnds:
+    """Where the sentences of one text end (SENTENCE_END), found in one pass, so that the
+    sentence around each of many spans is looked up. A sentence end counts within a window
+    only when the space after it is inside the window too, as a search of the window says."""
+
+    def __init__(self, text: str):
+        self.length = len(text)
+        found = [(m.start(), m.end(), m.group() == "\n") for m in SENTENCE_END.finditer(text)]
+        self.starts = [a for a, _, _ in found]
+        self.ends = [b for _, b, _ in found]
+        self.lines = [line for _, _, line in found]
+
+    def fits(self, i: int, limit: int) -> bool:
+        """Whether end `i` is seen by a search that stops at `limit`."""
+        return self.ends[i] <= limit if self.lines[i] else self.ends[i] < limit
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        left = max(0, start - SENTENCE_REACH)
+        i = bisect_right(self.ends, start) - 1
+        if i >= 0 and not self.fits(i, start):
+            i -= 1
+        if i >= 0 and self.starts[i] >= left:
+            left = self.ends[i]
+        right = min(self.length, end + SENTENCE_REACH)
+        j = bisect_left(self.starts, end)
+        if j < len(self.starts) and self.fits(j, right):
+            return left, self.ends[j]
+        return left, right
+
+
+@lru_cache(maxsize=4)
+def sentence_ends(text: str) -> SentenceEnds:
+    return SentenceEnds(text)
 
 
 CUE_REACH = (330, 200)  # past the furthest `kind_of` looks either side of a figure

@@ -34,6 +34,7 @@ CONNECTOR = r"(?:of the|of|and|for|&|de|(?:" + "|".join(f"(?<={b} )" for b in ON
 MAX_CHUNK_WORDS = 24
 CHUNK = re.compile(rf"(?<![\w'’-]){WORD}(?:(?:[ ]{CONNECTOR})?[ ]{WORD})*")
 HANGUL = re.compile(r"[\uAC00-\uD7A3]")
+CAPITAL = re.compile(r"[A-Z\uAC00-\uD7A3]")
 SYLLABLE = (
     r"(?:kk|tt|pp|ss|jj|ch|sh|ph|th|kh|ts|[gknmdrlbpsjchtwy])?[wy]?"
     r"(?:ae|ai|eo|eu|oe|ui|ee|oo|ou|a|e|i|o|u|ŏ|ŭ)(?:ng|[nmlkpth](?![aeiouŏŭ]))?"
@@ -180,6 +181,8 @@ class Recogniser:
         ]
         titles = Spans(quoted_titles(text))
         for m in CHUNK.finditer(text):
+            if not CAPITAL.search(m.group()):
+                continue  # figures and dates ("2021-03-04 12"): no name in them
             if m.group().count(" ") < MAX_CHUNK_WORDS and not titles.overlaps(
                 m.start(), m.start() + 1
             ):
