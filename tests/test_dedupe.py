@@ -117,6 +117,12 @@ class Memory:
         self.bands: dict[int, list[str]] = {}
         self.exact: dict[str, str] = {}
 
+    def is_empty(self) -> bool:
+        return not self.posts
+
+    def batches(self) -> int:
+        return 0
+
     def twin_of(self, exact: str) -> str | None:
         return self.exact.get(exact)
 

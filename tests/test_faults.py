@@ -8,6 +8,7 @@ read-only one."""
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import resource
 import shutil
@@ -206,3 +207,65 @@ def test_two_ingests_at_once_match_one_after_the_other(tmp_path: Path) -> None:
     assert (first.returncode, second.returncode) == (0, 0), errors
     assert not any("Traceback" in e or "no transaction is active" in e for e in errors)
     assert snapshot(together) == snapshot(serial)
+
+
+PLACES = ("Kangso", "Sinuiju", "Hyesan", "Chongjin", "Wonsan", "Kimchaek", "Haeju")
+GOODS = ("floor tiles", "cement", "shoes", "fertiliser", "glass", "soap", "paper")
+PEOPLE = ("a trader", "a driver", "a teacher", "an engineer", "a farmer", "a clerk", "a miner")
+TOWNS = ("Nampho", "Sariwon", "Anju", "Tanchon", "Kanggye", "Rason", "Hamhung")
+
+
+def wire_items(outlet: str, count: int, backwards: bool = False) -> str:
+    """JSON Lines of `count` reports on different things, each long enough to be judged a
+    copy of its twin in the other outlet's file (the same words under another address,
+    with a note of its own), and none of the others; `backwards`: the last first."""
+    lines = []
+    for i in reversed(range(count)) if backwards else range(count):
+        place, goods = PLACES[i % 7], GOODS[(i // 7) % 7]
+        who, town = PEOPLE[(i // 2) % 7], TOWNS[(i // 3) % 7]
+        text = (
+            f"The {place} {goods} works met its plan for the {i + 1}th week on April {1 + i},"
+            f" 2022, turning out {1200 + 37 * i} units of {goods} for {town}, {who} in {town}"
+            f" told reporters. Staff at the {place} works were promised {3 + i % 5} kilograms"
+            f" of maize each for extra shifts; a line built with parts bought in Dandong in"
+            f" {2010 + i} started on the {i + 2}nd, {who} said, adding that {goods} from"
+            f" {place} sells for {4000 + 150 * i} won in {town}. ({outlet} copy)"
+        )
+        lines.append(json.dumps({"url": f"https://{outlet}.example/{i}", "text": text}))
+    return "\n".join(lines) + "\n"
+
+
+def partition(db: Path) -> set[frozenset[str]]:
+    shown = CliRunner().invoke(main, ["stories", "--format", "jsonl", "--db", str(db)])
+    assert shown.exit_code == 0, shown.output
+    stories = [json.loads(line) for line in shown.stdout.splitlines()]
+    return {frozenset(p["id"] for p in s["posts"]) for s in stories}
+
+
+def test_two_ingests_at_once_find_each_others_copies(tmp_path: Path) -> None:
+    """A run into a new knowledge base answers dedupe's questions from its own posts only
+    while it is alone: once the other run commits, it asks the store, and copies across
+    the two runs join as they do one after the other."""
+    for outlet in ("north", "south"):  # read in opposite orders, the runs cross midway
+        (tmp_path / f"{outlet}.jsonl").write_text(wire_items(outlet, 49, outlet == "south"))
+    serial = tmp_path / "serial.db"
+    for outlet in ("north", "south"):
+        path = str(tmp_path / f"{outlet}.jsonl")
+        done = CliRunner().invoke(main, ["ingest", path, "--db", str(serial), "-q"])
+        assert done.exit_code == 0, done.output
+    expected = partition(serial)
+    assert len(expected) == 49 and all(len(story) == 2 for story in expected)
+
+    together = tmp_path / "together.db"
+    runs = [
+        subprocess.Popen(
+            [*NKWATCH, "ingest", str(tmp_path / f"{o}.jsonl"), "--db", str(together)]
+            + ["-q", "--batch", "1", "--jobs", "0"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for o in ("north", "south")
+    ]
+    errors = [p.communicate(timeout=120)[1] for p in runs]
+    assert [p.returncode for p in runs] == [0, 0], errors
+    assert partition(together) == expected

@@ -402,6 +402,7 @@ def store_batch(
     story_ids: set[str] = set()
     claimer = Claimer(pipeline.gazetteer)
     with store.writing() as kb:
+        stories.begin(kb)
         found: set[str] = set()
         for document, posts in batch:
             if not kb.add_document(document):
@@ -416,12 +417,12 @@ def store_batch(
                 decision = stories.decide(
                     kb, post, address if len(posts) == 1 else None, ready.print if ready else None
                 )
-                kb.file_story(decision)
+                kb.file_story(decision, later=stories.alone)
                 post_ids.append(post.id)
                 story_ids.add(decision.story_id)
                 found.update(m.entity_id for m in post.mentions if UNKNOWN_MARK in m.entity_id)
         for entity_id, name in found_names(kb.mention_texts(found)).items():
             kb.rename_entity(entity_id, name)
         if new_documents:
-            kb.count_ingest()
+            stories.committed(kb.count_ingest())
     return Stored(new_documents, tuple(post_ids), tuple(sorted(story_ids)))

@@ -26,6 +26,8 @@ def story_id_of(first_post_id: str) -> str:
 class Candidates(Protocol):
     """What the stage asks of the store (a write transaction's `Batch`)."""
 
+    def is_empty(self) -> bool: ...
+    def batches(self) -> int: ...
     def twin_of(self, exact: str) -> str | None: ...
     def band_counts(self, keys: Sequence[int]) -> list[tuple[str, int]]: ...
     def band_members(self, keys: Sequence[int]) -> dict[int, list[str]]: ...
@@ -35,6 +37,42 @@ class Candidates(Protocol):
     ) -> dict[str, tuple[str, str | None, str | None]]: ...
     def stories_of(self, post_ids: Sequence[str]) -> dict[str, str]: ...
     def first_posts(self, story_ids: Sequence[str]) -> list[str]: ...
+
+
+class Index(Protocol):
+    """The questions about stored posts' bands and hashes: the store's, or a run's own."""
+
+    def twin_of(self, exact: str) -> str | None: ...
+    def band_counts(self, keys: Sequence[int]) -> list[tuple[str, int]]: ...
+    def band_members(self, keys: Sequence[int]) -> dict[int, list[str]]: ...
+    def crowded_bands(self, keys: Sequence[int], cap: int) -> set[int]: ...
+
+
+class RunIndex:
+    """The band keys and exact hashes of the posts one run filed, answering as the store
+    would about them. It stands in for the store while the run is alone: the knowledge
+    base held no post when the run began and no other writer has committed since."""
+
+    def __init__(self) -> None:
+        self.bands: dict[int, list[str]] = {}
+        self.exact: dict[str, str] = {}
+
+    def twin_of(self, exact: str) -> str | None:
+        return self.exact.get(exact)
+
+    def band_counts(self, keys: Sequence[int]) -> list[tuple[str, int]]:
+        return list(Counter(p for k in keys for p in self.bands.get(k, ())).items())
+
+    def band_members(self, keys: Sequence[int]) -> dict[int, list[str]]:
+        return {k: list(self.bands.get(k, ())) for k in keys}
+
+    def crowded_bands(self, keys: Sequence[int], cap: int) -> set[int]:
+        return {k for k in keys if len(self.bands.get(k, ())) >= cap}
+
+    def file(self, d: StoryDecision) -> None:
+        self.exact.setdefault(d.exact, d.post_id)
+        for key in d.band_keys:
+            self.bands.setdefault(key, []).append(d.post_id)
 
 
 class StoryAssigner:
@@ -48,6 +86,30 @@ class StoryAssigner:
         # The posts under each crowded band key: no post is filed under it again, so the
         # list is final and is read once per run instead of once per post that shares it.
         self._crowded: dict[int, tuple[str, ...]] = {}
+        self._run: RunIndex | None = None  # while this run is alone in a new knowledge base
+        self._began = False
+        self._batches = 0  # write batches committed, as of this run's last
+
+    @property
+    def alone(self) -> bool:
+        """Whether this run's own index answers for the store (so the store may write a
+        story's rows at the end of the batch)."""
+        return self._run is not None
+
+    def begin(self, store: Candidates) -> None:
+        """A write batch begins: the run's index answers for the store only while the run is
+        alone, from a knowledge base with no post, with no batch but its own since."""
+        batches = store.batches()
+        if not self._began:
+            self._began = True
+            self._run = RunIndex() if store.is_empty() else None
+        elif batches != self._batches:
+            self._run = None  # another writer has committed: ask the store from now on
+        self._batches = batches
+
+    def committed(self, batches: int) -> None:
+        """This run's batch is counted (`batches` in all): the next begins from there."""
+        self._batches = batches
 
     def fingerprint(self, post: Post, address: str | None = None) -> Fingerprint:
         return Fingerprint(post.text, post.published, post.title, self.keys, address)
@@ -62,16 +124,17 @@ class StoryAssigner:
         """Where `post` goes; `address` is its page's, when the page holds only this post.
         `fp` is the post's fingerprint when it was made ahead (with that address)."""
         fp = fp or self.fingerprint(post, address)
+        index: Index = self._run or store
         links: list[StoryLink] = []
         keys: tuple[int, ...] = ()
-        twin = store.twin_of(fp.exact)
+        twin = index.twin_of(fp.exact)
         if twin is not None:  # exact copies join by hash and add nothing to the index
             links.append(StoryLink(twin, post.id, LinkKind.SAME_TEXT, 1.0, "the same text"))
         else:
             every = fp.band_keys
             band = fp.address_band
-            peers = set(self.candidates(store, [band])) if band else set()
-            others = dict.fromkeys([*self.candidates(store, every), *sorted(peers)])
+            peers = set(self.candidates(index, [band])) if band else set()
+            others = dict.fromkeys([*self.candidates(index, every), *sorted(peers)])
             for other in others:
                 match = judge(self._print_of(store, other), fp, self.thresholds, other in peers)
                 if match:
@@ -82,11 +145,14 @@ class StoryAssigner:
         self._remember(post.id, fp)
         joined = sorted(set(store.stories_of([x.old for x in links]).values()))
         story = story_id_of(min([post.id, *store.first_posts(joined)]))
-        return StoryDecision(
+        decision = StoryDecision(
             post.id, fp.exact, keys, story, tuple(links), tuple(s for s in joined if s != story)
         )
+        if self._run is not None:
+            self._run.file(decision)
+        return decision
 
-    def candidates(self, store: Candidates, keys: Sequence[int]) -> list[str]:
+    def candidates(self, store: Index, keys: Sequence[int]) -> list[str]:
         """Stored posts sharing band keys with these, most shared first (then by id), at
         most MAX_CANDIDATES."""
         keys = list(dict.fromkeys(keys))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -23,6 +23,8 @@ from nkwatch.store import schema as t
 from nkwatch.store.dialect import insert_ignore, insert_ignore_for
 
 INGESTS = "ingests"  # kb_meta key: write batches committed so far
+# A post's row and its story's: what the dedupe stage's questions to the store read.
+STORY_TABLES = (t.posts, t.story_bands, t.post_prints, t.story_links, t.story_members)
 
 
 def iso(date: dt.date | None) -> str | None:
@@ -80,7 +82,8 @@ class Batch:
     Rows nothing reads back before the batch ends (a post's people, origins, mentions,
     attributions and claims, and aliases) are written together, one statement per table,
     when it ends (`flush`), or before a read that needs them. A post's own row waits
-    only until its story is filed, which refers to it."""
+    only until its story is filed, which refers to it; a story's rows wait too when the
+    dedupe stage asks (`file_story(later=True)`: it answers for them itself)."""
 
     def __init__(self, conn: Connection):
         self.conn = conn
@@ -92,14 +95,15 @@ class Batch:
     def later(self, table: sa.Table, rows: list[dict[str, object]]) -> None:
         self.pending.setdefault(table, []).extend(rows)
 
-    def flush(self, only: sa.Table | None = None) -> None:
-        """Write the rows held back (of one table: `only`); the store calls it before the
-        batch commits."""
+    def flush(self, tables: Collection[sa.Table] | None = None) -> None:
+        """Write the rows held back (of these tables only, when named); the store calls it
+        before the batch commits."""
         for table, rows in self.pending.items():
-            if rows and only in (None, table):
-                self.conn.execute(table.insert(), rows)
+            if rows and (tables is None or table in tables):
+                insert = self.sql.add_link if table is t.story_links else table.insert()
+                self.conn.execute(insert, rows)
                 rows.clear()
-        if only is not None:
+        if tables is not None:
             return
         self.pending.clear()
         if self.aliases:
@@ -295,6 +299,15 @@ class Batch:
 
     # -- stories -----------------------------------------------------------------------
 
+    def is_empty(self) -> bool:
+        """Whether no post is stored yet."""
+        return self.conn.execute(sa.select(t.post_prints.c.post_id).limit(1)).first() is None
+
+    def batches(self) -> int:
+        """Write batches committed so far (`count_ingest`), as this transaction sees it."""
+        m = t.kb_meta
+        return int(self.conn.execute(sa.select(m.c.value).where(m.c.key == INGESTS)).scalar() or 0)
+
     def twin_of(self, exact: str) -> str | None:
         """A stored post with exactly the same words, if any."""
         return self.conn.execute(self.sql.twin_of, {"exact": exact}).scalar()
@@ -323,7 +336,7 @@ class Batch:
 
     def post_prints(self, post_ids: Sequence[str]) -> dict[str, tuple[str, str | None, str | None]]:
         """(text, published, title) of stored posts, for fingerprints."""
-        self.flush()
+        self.flush([t.posts])
         out = {}
         for chunk in chunks(sorted(set(post_ids))):
             for r in self.conn.execute(self.sql.post_prints, {"ids": list(chunk)}):
@@ -331,6 +344,8 @@ class Batch:
         return out
 
     def stories_of(self, post_ids: Sequence[str]) -> dict[str, str]:
+        if post_ids:
+            self.flush(STORY_TABLES)
         out = {}
         for chunk in chunks(sorted(set(post_ids))):
             for post_id, story_id in self.conn.execute(self.sql.stories_of, {"ids": list(chunk)}):
@@ -341,23 +356,21 @@ class Batch:
         """The smallest post id of each story."""
         if not story_ids:
             return []
+        self.flush(STORY_TABLES)
         rows = self.conn.execute(self.sql.first_posts, {"ids": sorted(set(story_ids))})
         return [r[0] for r in rows]
 
-    def file_story(self, d: StoryDecision) -> None:
-        self.flush(only=t.posts)
-        c = self.conn
-        if d.band_keys:
-            c.execute(
-                t.story_bands.insert(), [{"key": k, "post_id": d.post_id} for k in d.band_keys]
-            )
-        c.execute(
-            t.post_prints.insert(),
-            {"post_id": d.post_id, "exact": d.exact, "indexed": 1 if d.band_keys else 0},
+    def file_story(self, d: StoryDecision, later: bool = False) -> None:
+        """Record where a post went. `later`: its rows may wait for the end of the batch
+        (the dedupe stage answers for them until then)."""
+        self.later(t.story_bands, [{"key": k, "post_id": d.post_id} for k in d.band_keys])
+        self.later(
+            t.post_prints,
+            [{"post_id": d.post_id, "exact": d.exact, "indexed": 1 if d.band_keys else 0}],
         )
         if d.links:
-            c.execute(
-                self.sql.add_link,
+            self.later(
+                t.story_links,
                 [
                     {
                         "post_a": x.old,
@@ -369,7 +382,10 @@ class Batch:
                     for x in d.links
                 ],
             )
-        c.execute(t.story_members.insert(), {"post_id": d.post_id, "story_id": d.story_id})
+        self.later(t.story_members, [{"post_id": d.post_id, "story_id": d.story_id}])
+        if not later or d.merged:
+            self.flush(STORY_TABLES)  # the store's own answers need them now
+        c = self.conn
         for old in d.merged:
             m, a = t.story_members, t.story_aliases
             c.execute(m.update().where(m.c.story_id == old).values(story_id=d.story_id))
