@@ -76,7 +76,8 @@ if TYPE_CHECKING:
     "--jobs",
     type=click.IntRange(min=0),
     help="Worker processes that split, describe and extract ahead of the global stages"
-    " (default: one per core, none on one core; 0: all in this process). The result is the same.",
+    " (default: one per core on Linux, none on one core; 0: all in this process)."
+    " The result is the same.",
 )
 @click.option(
     "--wait",

@@ -20,6 +20,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -52,11 +53,19 @@ MAX_JOBS = 8
 T = TypeVar("T")
 
 
+def can_fork() -> bool:
+    """Whether workers can be forks of this process: where fork is the way processes are
+    started (Linux); macOS and Windows start them afresh, which would cost a gazetteer
+    load each."""
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
 def default_jobs() -> int:
     """Workers beside this process: one per core (the global stages here wait on them much
-    of the time), none on a single core, where sending work costs more than it saves."""
+    of the time), none on a single core, where sending work costs more than it saves, or
+    where workers cannot be forks of this process."""
     cores = os.cpu_count() or 1
-    return min(MAX_JOBS, cores) if cores > 1 else 0
+    return min(MAX_JOBS, cores) if cores > 1 and can_fork() else 0
 
 
 @dataclass(frozen=True)
@@ -268,7 +277,7 @@ def ingest_paths(
     processes (default: `default_jobs()`)."""
     stages = Stages(pipeline or Pipeline())
     jobs = default_jobs() if jobs is None else jobs
-    workers = Workers(stages, jobs) if jobs > 0 else None
+    workers = Workers(stages, jobs) if jobs > 0 and can_fork() else None
     selection = select_files(paths, exclude)
     tally = Tally(files=len(selection.files))
     feed = Feed(stages, workers, Opener(store), flow or Flow())
