@@ -52,14 +52,11 @@ def local_run(
     jobs: int | None = None,
     **options: Any,
 ) -> IngestReport:
-    from nkwatch.engines.pool import default_jobs
+    from nkwatch.engines import pool
     from nkwatch.pipeline import Pipeline, ingest_paths
 
-    jobs = default_jobs() if jobs is None else jobs
-    if jobs == 0:
+    if jobs == 0 or (jobs is None and pool.default_jobs() == 0):
         return ingest_paths(paths, store, Pipeline(), **options)
-    from nkwatch.engines import pool
-
     return pool.ingest_paths(paths, store, Pipeline(), jobs, **options)
 
 

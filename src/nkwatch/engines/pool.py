@@ -50,6 +50,7 @@ from nkwatch.read import MAX_BYTES, MAX_CHARS, ReadFailure, select_files
 from nkwatch.store import Store
 
 MAX_JOBS = 8
+WORTH_BYTES = 256 * 1024  # less input than this is done sooner than workers start
 T = TypeVar("T")
 
 
@@ -58,6 +59,16 @@ def can_fork() -> bool:
     started (Linux); macOS and Windows start them afresh, which would cost a gazetteer
     load each."""
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def size_of(files: Sequence[Path]) -> int:
+    total = 0
+    for path in files:
+        try:
+            total += path.stat().st_size
+        except OSError:
+            continue  # the reader says what is wrong with it
+    return total
 
 
 def default_jobs() -> int:
@@ -276,9 +287,10 @@ def ingest_paths(
     """`nkwatch.pipeline.ingest_paths` with the per-document work on `jobs` worker
     processes (default: `default_jobs()`)."""
     stages = Stages(pipeline or Pipeline())
-    jobs = default_jobs() if jobs is None else jobs
-    workers = Workers(stages, jobs) if jobs > 0 and can_fork() else None
     selection = select_files(paths, exclude)
+    if jobs is None:
+        jobs = default_jobs() if size_of(selection.files) >= WORTH_BYTES else 0
+    workers = Workers(stages, jobs) if jobs > 0 and can_fork() else None
     tally = Tally(files=len(selection.files))
     feed = Feed(stages, workers, Opener(store), flow or Flow())
     try:
