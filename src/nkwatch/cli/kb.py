@@ -220,7 +220,7 @@ def extract(
     """Run the per-document stages and print the posts; nothing is stored."""
     from nkwatch.cli.table import csv_lines, jsonl_line, table_lines
     from nkwatch.export import post_record
-    from nkwatch.pipeline import Pipeline, extract_paths
+    from nkwatch.pipeline import Pipeline, collect_less, extract_paths
     from nkwatch.read import MAX_BYTES, MAX_CHARS, ReadFailure, ReadNote
 
     failures, printed, rows = 0, 0, []
@@ -228,8 +228,10 @@ def extract(
     def note(n: ReadNote) -> None:
         out(f"nkwatch: note: {n.source}: {n.reason}", err=True)
 
+    pipeline = Pipeline()
+    collect_less()
     found = extract_paths(
-        list(paths), Pipeline(), max_bytes or MAX_BYTES, exclude, note, max_chars or MAX_CHARS
+        list(paths), pipeline, max_bytes or MAX_BYTES, exclude, note, max_chars or MAX_CHARS
     )
     for item in found:
         if isinstance(item, ReadFailure):
