@@ -188,3 +188,22 @@ def test_a_long_document_shared_with_the_workers_gives_the_in_process_result(
     assert made[0][2].count('"id"') == 1 and made[0][3].count("\n") > 100
     assert made[1] == made[0]
     assert made[2] == made[0]
+
+
+def test_jobs_go_with_the_local_engine_only(tmp_path: Path) -> None:
+    done = CliRunner().invoke(
+        main,
+        [
+            "ingest",
+            str(tmp_path),
+            "--engine",
+            "dask",
+            "--jobs",
+            "2",
+            "--db",
+            str(tmp_path / "kb.db"),
+        ],
+    )
+    assert done.exit_code == 2
+    assert "--jobs goes with --engine local; Dask has --workers" in done.output
+    assert not (tmp_path / "kb.db").exists()
