@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,30 +116,34 @@ def worker_processes(parent: psutil.Process) -> list[psutil.Process]:
     return found
 
 
-def test_two_workers_give_the_serial_result_though_one_is_killed_mid_run(
-    corpus: list[str], serial: Result, tmp_path: Path
-) -> None:
-    db = tmp_path / "kb.db"
-    child = subprocess.Popen(
-        nkwatch("ingest", *corpus, "--db", str(db), "--engine", "dask", "--workers", "2")
-        + ["--batch", "10"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+def ingest_killing_a_worker(
+    command: list[str], db: Path, workers_of: Callable[[psutil.Process], list[psutil.Process]]
+) -> Result:
+    """Run an ingest with two workers, kill one of them once a batch is committed (its
+    work in hand and the results it holds are lost), and let the ingest finish."""
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     parent = psutil.Process(child.pid)
     deadline = time.monotonic() + 90
     while committed(db) < 1 and child.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    workers = worker_processes(parent)
+        time.sleep(0.02)
+    workers = workers_of(parent)
     assert child.poll() is None and len(workers) == 2, "the ingest ended before a kill"
-    workers[0].kill()  # mid-run: its tasks in hand and the results it holds are lost
+    workers[0].kill()
     killed_at = committed(db)
     out, err = child.communicate(timeout=120)
     assert child.returncode == 0, err
     assert killed_at < 100, "the kill came too late to test anything"
+    return result(db, out, err)
+
+
+def test_two_workers_give_the_serial_result_though_one_is_killed_mid_run(
+    corpus: list[str], serial: Result, tmp_path: Path
+) -> None:
+    db = tmp_path / "kb.db"
+    command = nkwatch("ingest", *corpus, "--db", str(db), "--engine", "dask", "--workers", "2")
+    got = ingest_killing_a_worker([*command, "--batch", "10"], db, worker_processes)
     assert "could not read" in serial.failures  # the real pages hold a few bad ones
-    assert result(db, out, err) == serial
+    assert got == serial
 
 
 def test_one_worker_stopped_by_ctrl_c_and_run_again_gives_the_serial_result(

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 from pathlib import Path
 
 import psutil
@@ -21,7 +20,14 @@ from nkwatch.model import Document, Post
 from nkwatch.pipeline import HELPED_CHARS, ingest_paths
 from nkwatch.store import open_store
 
-from .test_dask_engine import Result, committed, corpus, listings, nkwatch, result, serial
+from .test_dask_engine import (
+    Result,
+    corpus,
+    ingest_killing_a_worker,
+    listings,
+    nkwatch,
+    serial,
+)
 
 __all__ = ["corpus", "serial"]  # the fixtures, shared with the Dask engine's tests
 
@@ -51,24 +57,8 @@ def test_workers_give_the_in_process_result_though_one_is_killed_mid_run(
     corpus: list[str], serial: Result, tmp_path: Path
 ) -> None:
     db = tmp_path / "kb.db"
-    child = subprocess.Popen(
-        nkwatch("ingest", *corpus, "--db", str(db), "--jobs", "2", "--batch", "10"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    parent = psutil.Process(child.pid)
-    deadline = time.monotonic() + 90
-    while committed(db) < 1 and child.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    workers = forked_workers(parent)
-    assert child.poll() is None and len(workers) == 2, "the ingest ended before a kill"
-    workers[0].kill()  # mid-run: the chunk in its hands is lost
-    killed_at = committed(db)
-    out, err = child.communicate(timeout=120)
-    assert child.returncode == 0, err
-    assert killed_at < 100, "the kill came too late to test anything"
-    assert result(db, out, err) == serial
+    command = nkwatch("ingest", *corpus, "--db", str(db), "--jobs", "2", "--batch", "10")
+    assert ingest_killing_a_worker(command, db, forked_workers) == serial
 
 
 def test_workers_make_the_claims_the_in_process_ingest_makes(
