@@ -25,7 +25,8 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -147,14 +148,19 @@ class Helping:
     def figures(self, post: Post) -> Callable[[], Figures]:
         extractor = self.stages.pipeline.extractor
         assert extractor is not None
-        return self.later(self.workers.executor.submit(_figures, post), extractor.figures, post)
+        return self.later(_figures, extractor.figures, post)
 
     def fingerprint(self, post: Post, address: str | None) -> Callable[[], Fingerprint]:
-        future = self.workers.executor.submit(_fingerprint, post, address)
-        return self.later(future, self.stages.fingerprint, post, address)
+        return self.later(_fingerprint, self.stages.fingerprint, post, address)
 
-    @staticmethod
-    def later(future: Future[T], here: Callable[..., T], *args: Any) -> Callable[[], T]:
+    def later(self, there: Callable[..., T], here: Callable[..., T], *args: Any) -> Callable[[], T]:
+        """`there(*args)` on a worker, or `here(*args)` in this process if the workers are
+        gone (before or after it is sent)."""
+        try:
+            future = self.workers.executor.submit(there, *args)
+        except BrokenProcessPool:
+            return partial(here, *args)
+
         def result() -> T:
             try:
                 return future.result()
@@ -175,10 +181,11 @@ class Entry:
 
 @dataclass
 class Chunk:
+    """Documents sent together (or done here: no future), and what came of them."""
+
     documents: list[Document]
-    future: Future[list[Prepared | BaseException]] | None  # None: done here
+    future: Future[list[Prepared | BaseException]] | None
     outcomes: list[Prepared | BaseException] | None = None
-    taken: int = field(default=0)
 
 
 class Feed:
