@@ -17,7 +17,7 @@ from nkwatch.cli import main
 from nkwatch.engines import pool
 from nkwatch.extract import Figures
 from nkwatch.model import Document, Post
-from nkwatch.pipeline import HELPED_CHARS, ingest_paths
+from nkwatch.pipeline import HELPED_CHARS, PART_POSTS, ingest_paths
 from nkwatch.store import open_store
 
 from .test_dask_engine import (
@@ -178,6 +178,78 @@ def test_a_long_document_shared_with_the_workers_gives_the_in_process_result(
     assert made[0][2].count('"id"') == 1 and made[0][3].count("\n") > 100
     assert made[1] == made[0]
     assert made[2] == made[0]
+
+
+class DyingOnPosts(Pipeline):
+    """The stages, whose worker process dies as it describes a listing's posts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parent = os.getpid()
+
+    def describe(self, post: Post) -> Post:
+        if os.getpid() != self.parent:
+            os._exit(3)
+        return super().describe(post)
+
+
+class BrittlePost(Pipeline):
+    """The stages, failing on a post that says 'BRITTLE' (a defect, wherever it runs)."""
+
+    def describe(self, post: Post) -> Post:
+        if "BRITTLE" in post.text:
+            raise ValueError("a stage broke on this post")
+        return super().describe(post)
+
+
+def listing(path: Path, marked: int | None = None) -> Path:
+    """A listing long enough to be shared with the workers, its posts made a part at a time."""
+    from .hostile import short_posts
+
+    text = short_posts(HELPED_CHARS + 20_000).decode()
+    if marked is not None:  # that post's line says 'BRITTLE'
+        at = text.index("a source said", text.index(f"report number {marked}\n"))
+        text = text[:at] + "BRITTLE, " + text[at:]
+    path.write_text(text)
+    return path
+
+
+def test_a_listing_made_a_part_at_a_time_gives_the_in_process_result(tmp_path: Path) -> None:
+    path = listing(tmp_path / "listing.txt")
+    made = []
+    for jobs, pipeline in ((0, Pipeline()), (2, Pipeline()), (2, DyingOnPosts())):
+        db = tmp_path / f"kb-{len(made)}.db"
+        store = open_store(db, write=True)
+        try:
+            report = pool.ingest_paths([path], store, pipeline, jobs)
+        finally:
+            store.close()
+        assert report.new_documents == 1 and report.posts > 2 * PART_POSTS
+        assert not report.failures
+        made.append([*listings(db), claims(db)])
+    assert made[1] == made[0]
+    assert made[2] == made[0]
+
+
+def test_a_post_a_stage_fails_on_is_left_out_of_its_listing_and_named(tmp_path: Path) -> None:
+    stored = {}
+    for name, marked in (("whole", None), ("marked", 300)):
+        store = open_store(tmp_path / f"{name}.db", write=True)
+        try:
+            path = listing(tmp_path / f"{name}.txt", marked)
+            stored[name] = (pool.ingest_paths([path], store, BrittlePost(), 2), store.stats())
+        finally:
+            store.close()
+    (whole, _), (report, stats) = stored["whole"], stored["marked"]
+    assert report.new_documents == 1
+    assert report.posts == whole.posts - 1 == stats["posts"]
+    assert [(f.source, f.reason) for f in report.failures] == [
+        (
+            str(tmp_path / "marked.txt"),
+            "nkwatch failed on a post of it (ValueError: a stage broke on this post);"
+            " please report this",
+        )
+    ]
 
 
 def test_jobs_go_with_the_local_engine_only(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar, overload
 
 from nkwatch import gazetteer as gazetteer_mod
 from nkwatch.dedupe import StoryAssigner
@@ -71,7 +71,7 @@ class Pipeline:
                 return entry.name
         return bare
 
-    def posts(self, document: Document) -> list[Post]:
+    def posts(self, document: Document) -> Sequence[Post]:
         posts = self.described(document)
         if self.extractor is not None:
             posts = [self.extractor.extract(p) for p in posts]
@@ -79,12 +79,26 @@ class Pipeline:
 
     def described(self, document: Document) -> list[Post]:
         """The document's posts, split and described, before extraction."""
-        return [describe(p, self.canonical_outlet) for p in split(document)]
+        return [self.describe(p) for p in split(document)]
+
+    def describe(self, post: Post) -> Post:
+        """One post as split, described: its title, date, authors and the outlets it cites."""
+        return describe(post, self.canonical_outlet)
 
     def ready(self, post_id: str) -> Ready | None:
         """The claims and fingerprint of a post made ahead of the global stages, elsewhere
         (`Stages`, run by an engine); None here, where they are made as each post is stored."""
         return None
+
+    def left_out(self) -> list[ReadFailure]:
+        """Posts a stage failed on after their document was taken (a listing whose posts
+        arrive as they are stored), said once each."""
+        return []
+
+    def is_new(self, document: Document, store: Store) -> bool:
+        """Whether to run the stages on a document read: it is not stored yet. Storing it
+        is the last word (a document another writer stored meanwhile adds nothing)."""
+        return not store.has_document(document.id)
 
 
 @dataclass(frozen=True)
@@ -104,15 +118,21 @@ class Prepared:
     ready: list[Ready]
 
 
-HELPED_CHARS = 200_000  # a post this long shares its work with a helper, when there is one
+HELPED_CHARS = 200_000  # a document this long shares its work with a helper, when there is one
+PART_POSTS = 256  # a long document's posts go to the helper in parts of at most this many...
+PART_CHARS = 64_000  # ...and about this many characters
+
+Finished = tuple[Post, Ready] | BaseException  # a post with its claims and fingerprint, or why not
 
 
 class Helper(Protocol):
-    """Other processes that take part of a long post's work (its figures, its fingerprint)
-    while this one finds its names; each call returns what waits for the answer."""
+    """Other processes that take part of a long document's work while this one does the
+    rest: the posts of a listing, or a long post's figures and fingerprint while this one
+    finds its names. Each call returns what waits for the answer."""
 
     def figures(self, post: Post) -> Callable[[], Figures]: ...
     def fingerprint(self, post: Post, address: str | None) -> Callable[[], Fingerprint]: ...
+    def finished(self, posts: list[Post]) -> Callable[[], list[Finished]]: ...
 
 
 class Stages:
@@ -129,42 +149,145 @@ class Stages:
         _ = fp.band_keys  # made here, not by the global stages
         return fp
 
-    def prepare(self, document: Document, helper: Helper | None = None) -> Prepared:
-        """With a `helper`, a long post's figures and fingerprint are made there while its
-        names are found here; the result is the same."""
-        extractor = self.pipeline.extractor
-        if helper is None or extractor is None or len(document.text) < HELPED_CHARS:
-            posts = self.pipeline.posts(document)
-            address = address_of(document) if len(posts) == 1 else None
-            prints = [self.fingerprint(post, address) for post in posts]
-        else:
-            posts = self.pipeline.described(document)
-            address = address_of(document) if len(posts) == 1 else None
-            made: list[tuple[Post, Callable[[], Fingerprint]]] = []
-            for post in posts:
-                if len(post.text) < HELPED_CHARS:
-                    made.append((extractor.extract(post), partial(self.fingerprint, post, address)))
-                    continue
-                figures = helper.figures(post)
-                printed = helper.fingerprint(post, address)
-                made.append((extractor.join(post, extractor.names(post), figures()), printed))
-            posts = [post for post, _ in made]
-            prints = [printed() for _, printed in made]
-        ready = [Ready(self.claimer.claims(p), fp) for p, fp in zip(posts, prints, strict=True)]
-        return Prepared(posts, ready)
-
-    def outcomes(
-        self, documents: Sequence[Document], helper: Helper | None = None
-    ) -> list[Prepared | BaseException]:
-        """Each document prepared, in order; one a stage fails on gives the exception in its
-        place (the rest go on), as it can travel back from another process."""
-        out: list[Prepared | BaseException] = []
-        for document in documents:
+    def finish(self, posts: list[Post]) -> list[Finished]:
+        """Posts of a listing as split: each described and extracted, with its claims and
+        fingerprint; one a stage fails on gives the exception in its place."""
+        out: list[Finished] = []
+        for post in posts:
             try:
-                out.append(self.prepare(document, helper))
+                done = self.pipeline.describe(post)
+                if self.pipeline.extractor is not None:
+                    done = self.pipeline.extractor.extract(done)
+                out.append((done, Ready(self.claimer.claims(done), self.fingerprint(done, None))))
             except Exception as exc:  # a defect in a stage must not sink the rest
                 out.append(portable(exc))
         return out
+
+    def prepare(self, document: Document) -> Prepared:
+        posts = list(self.pipeline.posts(document))
+        address = address_of(document) if len(posts) == 1 else None
+        return self.ready(posts, [self.fingerprint(post, address) for post in posts])
+
+    def ready(self, posts: list[Post], prints: list[Fingerprint]) -> Prepared:
+        ready = [Ready(self.claimer.claims(p), fp) for p, fp in zip(posts, prints, strict=True)]
+        return Prepared(posts, ready)
+
+    def share(self, document: Document, helper: Helper) -> Prepared | Arriving:
+        """A document's work, a long one's shared with the `helper`: a listing's posts are
+        made there, a part at a time, and arrive in order as the global stages take them;
+        a long post's figures and fingerprint are made there while its names are found
+        here. The result is the same as `prepare`'s."""
+        extractor = self.pipeline.extractor
+        if extractor is None or len(document.text) < HELPED_CHARS:
+            return self.prepare(document)
+        posts = split(document)
+        if len(posts) > 1:
+            return Arriving(document, len(posts), [helper.finished(p) for p in parts(posts)])
+        address = address_of(document)
+        made: list[tuple[Post, Callable[[], Fingerprint]]] = []
+        for post in map(self.pipeline.describe, posts):
+            if len(post.text) < HELPED_CHARS:
+                made.append((extractor.extract(post), partial(self.fingerprint, post, address)))
+                continue
+            figures = helper.figures(post)
+            printed = helper.fingerprint(post, address)
+            made.append((extractor.join(post, extractor.names(post), figures()), printed))
+        return self.ready([post for post, _ in made], [printed() for _, printed in made])
+
+    def outcomes(self, documents: Sequence[Document]) -> list[Prepared | BaseException]:
+        """Each document prepared, in order; one a stage fails on gives the exception in its
+        place (the rest go on), as it can travel back from another process."""
+        return each(documents, self.prepare)
+
+    def shared(
+        self, documents: Sequence[Document], helper: Helper
+    ) -> list[Prepared | Arriving | BaseException]:
+        """`outcomes`, with long documents shared with the helper (`share`)."""
+        return each(documents, partial(self.share, helper=helper))
+
+
+T = TypeVar("T")
+
+
+def each(documents: Sequence[Document], stage: Callable[[Document], T]) -> list[T | BaseException]:
+    out: list[T | BaseException] = []
+    for document in documents:
+        try:
+            out.append(stage(document))
+        except Exception as exc:  # a defect in a stage must not sink the rest
+            out.append(portable(exc))
+    return out
+
+
+def parts(posts: list[Post]) -> Iterator[list[Post]]:
+    """The posts in runs of at most PART_POSTS posts and about PART_CHARS characters."""
+    part: list[Post] = []
+    chars = 0
+    for post in posts:
+        part.append(post)
+        chars += len(post.text)
+        if len(part) >= PART_POSTS or chars >= PART_CHARS:
+            yield part
+            part, chars = [], 0
+    if part:
+        yield part
+
+
+class Arriving:
+    """A listing's posts as a helper makes them (`Stages.finish`), part after part: the
+    global stages store the first while the rest are still being made. A post a stage
+    fails on is left out and said (`left_out`); its neighbours are kept."""
+
+    def __init__(self, document: Document, count: int, parts: list[Callable[[], list[Finished]]]):
+        self.document = document
+        self.count = count  # posts split
+        self.parts = parts
+        self.left_out: list[ReadFailure] = []
+
+    def posts(self, made: dict[str, Ready]) -> Iterator[Post]:
+        """The posts in order, each one's claims and fingerprint filed in `made` first."""
+        for part in self.parts:
+            for finished in part():
+                if isinstance(finished, BaseException):
+                    self.left_out.append(
+                        stage_failure(self.document.source, finished, "a post of it")
+                    )
+                    continue
+                post, ready = finished
+                made[post.id] = ready
+                yield post
+
+
+class Taken(Sequence[Post]):
+    """A listing's posts for the global stages, taken as they arrive; its length is the
+    posts split (those a stage fails on are left out as they come)."""
+
+    def __init__(self, coming: Iterator[Post], count: int):
+        self._coming = coming
+        self._seen: list[Post] = []
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Post]:
+        yield from self._seen
+        for post in self._coming:
+            self._seen.append(post)
+            yield post
+
+    @overload
+    def __getitem__(self, index: int) -> Post: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Post]: ...
+    def __getitem__(self, index: int | slice) -> Post | Sequence[Post]:
+        return list(self)[index]
+
+
+def stage_failure(source: str, exc: BaseException, what: str = "it") -> ReadFailure:
+    return ReadFailure(
+        source, f"nkwatch failed on {what} ({type(exc).__name__}: {exc}); please report this"
+    )
 
 
 class MadeAhead(Pipeline):
@@ -176,14 +299,23 @@ class MadeAhead(Pipeline):
         self.gazetteer = gazetteer  # resolve and the claims' entities need it here
         self.extractor = None
         self.made: dict[str, Ready] = {}
+        self.arriving: list[Arriving] = []  # listings whose posts are still being taken
 
-    def prepared(self, document: Document) -> Prepared:
+    def prepared(self, document: Document) -> Prepared | Arriving:
         raise NotImplementedError
 
-    def posts(self, document: Document) -> list[Post]:
+    def posts(self, document: Document) -> Sequence[Post]:
         prepared = self.prepared(document)
+        if isinstance(prepared, Arriving):
+            self.arriving.append(prepared)
+            return Taken(prepared.posts(self.made), prepared.count)
         self.made.update(zip([p.id for p in prepared.posts], prepared.ready, strict=True))
         return list(prepared.posts)
+
+    def left_out(self) -> list[ReadFailure]:
+        failures = [f for a in self.arriving for f in a.left_out]
+        self.arriving.clear()
+        return failures
 
     def ready(self, post_id: str) -> Ready | None:
         return self.made.pop(post_id, None)
@@ -310,7 +442,7 @@ def ingest_items(
     tally = tally or Tally()
     stories = StoryAssigner()
     report = IngestReport()
-    batch: list[tuple[Document, list[Post]]] = []
+    batch: list[tuple[Document, Sequence[Post]]] = []
     started = time.monotonic()
     current: str | None = None
     done_in_file = 0
@@ -329,6 +461,7 @@ def ingest_items(
             stored = store_batch(kb(), batch, pipeline, stories)
             report.new_documents += stored.documents
             report.posts += len(stored.posts)
+            report.failures.extend(pipeline.left_out())
             batch.clear()
             if on_stored is not None and stored.documents:
                 on_stored(stored)
@@ -365,16 +498,11 @@ def ingest_items(
                 tell(item.source)
             report.documents += 1
             done_in_file += 1
-            if not kb().has_document(item.id):
+            if pipeline.is_new(item, kb()):
                 try:
                     posts = pipeline.posts(item)
                 except Exception as exc:  # a defect in a stage must not sink the rest
-                    report.failures.append(
-                        ReadFailure(
-                            item.source,
-                            f"nkwatch failed on it ({type(exc).__name__}: {exc}); please report this",
-                        )
-                    )
+                    report.failures.append(stage_failure(item.source, exc))
                 else:
                     batch.append((item, posts))
             if len(batch) >= batching.documents or time.monotonic() - started >= batching.seconds:
@@ -403,7 +531,7 @@ class Stored:
 
 def store_batch(
     store: Store,
-    batch: list[tuple[Document, list[Post]]],
+    batch: list[tuple[Document, Sequence[Post]]],
     pipeline: Pipeline,
     stories: StoryAssigner,
 ) -> Stored:

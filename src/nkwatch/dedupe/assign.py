@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Protocol
 
 from nkwatch.dedupe.prints import Fingerprint
@@ -61,13 +62,18 @@ class RunIndex:
         return self.exact.get(exact)
 
     def band_counts(self, keys: Sequence[int]) -> list[tuple[str, int]]:
-        return list(Counter(p for k in keys for p in self.bands.get(k, ())).items())
+        counts: Counter[str] = Counter()
+        for key in keys:
+            if (members := self.bands.get(key)) is not None:
+                counts.update(members)
+        return list(counts.items())
 
     def band_members(self, keys: Sequence[int]) -> dict[int, list[str]]:
         return {k: list(self.bands.get(k, ())) for k in keys}
 
     def crowded_bands(self, keys: Sequence[int], cap: int) -> set[int]:
-        return {k for k in keys if len(self.bands.get(k, ())) >= cap}
+        bands = self.bands
+        return {k for k in keys if k in bands and len(bands[k]) >= cap}
 
     def file(self, d: StoryDecision) -> None:
         self.exact.setdefault(d.exact, d.post_id)
@@ -157,16 +163,23 @@ class StoryAssigner:
         most MAX_CANDIDATES."""
         keys = list(dict.fromkeys(keys))
         unknown = [k for k in keys if k not in self._crowded]
-        crowded = store.crowded_bands(unknown, BAND_CAP)
+        crowded = store.crowded_bands(unknown, BAND_CAP) if unknown else set()
         if crowded:
             for key, posts in store.band_members(sorted(crowded)).items():
                 self._crowded[key] = tuple(posts)
         counts: Counter[str] = Counter()
+        rest = []
         for key in keys:
-            counts.update(self._crowded.get(key, ()))
-        for post_id, n in store.band_counts([k for k in keys if k not in self._crowded]):
-            counts[post_id] += n
-        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+            members = self._crowded.get(key)
+            if members is None:
+                rest.append(key)
+            else:
+                counts.update(members)
+        if rest:
+            for post_id, n in store.band_counts(rest):
+                counts[post_id] += n
+        # by id, then (a stable sort) by count, most first
+        ranked = sorted(sorted(counts.items()), key=itemgetter(1), reverse=True)
         return [post_id for post_id, _ in ranked[:MAX_CANDIDATES]]
 
     def _print_of(self, store: Candidates, post_id: str) -> Fingerprint:

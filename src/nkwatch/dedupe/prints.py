@@ -186,24 +186,29 @@ class Fingerprint:
 
 def band_key(value: str, band: int) -> int:
     """A 63-bit key for one value in one band."""
-    h = hashlib.blake2b(value.encode(), digest_size=8, person=band.to_bytes(2, "big"))
+    h = hashlib.blake2b(value.encode(), digest_size=8, person=band_person(band))
     return int.from_bytes(h.digest(), "big") >> 1
+
+
+@cache
+def band_person(band: int) -> bytes:
+    return band.to_bytes(2, "big")
 
 
 def lsh_keys(
     items: frozenset[str], permutations: object, bands: int, rows: int, first_band: int
 ) -> list[int]:
-    import numpy as np
     from datasketch import MinHash
 
     m = MinHash(num_perm=bands * rows, permutations=permutations, scheme=SCHEME)
     m.update_batch([s.encode() for s in items])
-    values = np.asarray(m.hashvalues).reshape(bands, rows)
-    keys = []
-    for band, row in enumerate(values, start=first_band):
-        h = hashlib.blake2b(row.tobytes(), digest_size=8, person=band.to_bytes(2, "big"))
-        keys.append(int.from_bytes(h.digest(), "big") >> 1)
-    return keys
+    values = m.hashvalues.tobytes()  # row after row, each `rows` values in machine order
+    width = len(values) // bands
+    blake2b, person, big = hashlib.blake2b, band_person, int.from_bytes
+    return [
+        big(blake2b(values[i : i + width], digest_size=8, person=person(band)).digest(), "big") >> 1
+        for band, i in enumerate(range(0, len(values), width), start=first_band)
+    ]
 
 
 def facts_of(text: str, keys: Keys | None = None) -> frozenset[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from nkwatch.dedupe.prints import YEAR, Fingerprint
 from nkwatch.dedupe.thresholds import DEFAULT, Thresholds
@@ -18,43 +19,53 @@ class Match:
     reason: str
 
 
-@dataclass(frozen=True)
 class Pair:
-    """What the rules look at in two posts, computed once."""
+    """What the rules look at in two posts. The word-run counts are taken at once; the
+    rest (shared names and figures, lead, headlines) only when a rule asks, once."""
 
-    a: Fingerprint
-    b: Fingerprint
-    jaccard: float
-    contained: float  # share of the shorter post's shingles inside the other
-    small: int  # shingles of the shorter post
-    fact_overlap: float  # Jaccard of their names and figures
-    days: int | None  # days between their publication dates
-    shared: int = 0  # shingles both posts have
-    lead: int = 0  # shingles of the shorter post's lead
-    lead_kept: float = 0.0  # share of the shorter post's lead inside the other
-    headline: float = 0.0  # best word overlap between the headlines near their tops
-    same_address: bool = False  # both pages are one article at one address
+    def __init__(
+        self,
+        a: Fingerprint,
+        b: Fingerprint,
+        same_address: bool = False,
+        shared: frozenset[str] | None = None,
+    ):
+        self.a, self.b = a, b
+        self.same_address = same_address  # both pages are one article at one address
+        common = len(shared if shared is not None else a.shingles & b.shingles)
+        self.shared = common  # shingles both posts have
+        self.shorter, self.longer = (b, a) if len(b.shingles) < len(a.shingles) else (a, b)
+        small = len(self.shorter.shingles)
+        self.small = small  # shingles of the shorter post
+        self.jaccard = common / (len(a.shingles) + len(b.shingles) - common)
+        self.contained = common / small if small else 0.0  # share of the shorter inside the other
+        self.lead = len(self.shorter.lead)  # shingles of the shorter post's lead
+        # days between their publication dates
+        self.days = abs((a.published - b.published).days) if a.published and b.published else None
 
     @classmethod
     def of(cls, a: Fingerprint, b: Fingerprint, same_address: bool = False) -> Pair:
-        shared = len(a.shingles & b.shingles)
-        shorter, longer = sorted((a, b), key=lambda x: len(x.shingles))
-        small = len(shorter.shingles)
-        union = a.facts | b.facts
-        lead = shorter.lead
-        return cls(
-            a,
-            b,
-            shared / (len(a.shingles) + len(b.shingles) - shared),
-            shared / small if small else 0.0,
-            small,
-            len(a.facts & b.facts) / len(union) if union else 1.0,
-            abs((a.published - b.published).days) if a.published and b.published else None,
-            shared,
-            len(lead),
-            len(lead & longer.shingles) / len(lead) if lead else 0.0,
-            max((len(x & y) / len(x | y) for x in a.headlines for y in b.headlines), default=0.0),
-            same_address,
+        return cls(a, b, same_address)
+
+    @cached_property
+    def fact_overlap(self) -> float:
+        """Jaccard of their names and figures."""
+        common = len(self.a.facts & self.b.facts)
+        union = len(self.a.facts) + len(self.b.facts) - common
+        return common / union if union else 1.0
+
+    @cached_property
+    def lead_kept(self) -> float:
+        """Share of the shorter post's lead inside the other."""
+        lead = self.shorter.lead
+        return len(lead & self.longer.shingles) / len(lead) if lead else 0.0
+
+    @cached_property
+    def headline(self) -> float:
+        """Best word overlap between the headlines near their tops."""
+        return max(
+            (len(x & y) / len(x | y) for x in self.a.headlines for y in self.b.headlines),
+            default=0.0,
         )
 
     def far(self, th: Thresholds) -> bool:
@@ -181,7 +192,7 @@ def listing_teaser(p: Pair, th: Thresholds) -> Match | None:
         return None
     if p.small > th.teaser_max_shingles:
         return None
-    teaser, full = sorted((p.a, p.b), key=lambda x: len(x.shingles))
+    teaser, full = p.shorter, p.longer
     if not teaser.facts:
         return None
     kept = len(teaser.facts & full.facts) / len(teaser.facts)
@@ -259,9 +270,10 @@ def judge(
 ) -> Match | None:
     """The kind of copy b is of a, or None when they tell different stories. `same_address`:
     both are the one article of a page at one address (the store found them by its key)."""
-    if a.exact != b.exact and not (a.shingles & b.shingles) and not same_address:
+    shared = a.shingles & b.shingles
+    if a.exact != b.exact and not shared and not same_address:
         return None
-    pair = Pair.of(a, b, same_address)
+    pair = Pair(a, b, same_address, shared)
     for rule in RULES:
         if match := rule(pair, th):
             return match

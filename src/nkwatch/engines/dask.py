@@ -313,8 +313,10 @@ class Feed:
 
     def entries(self, path: Path, reading: FileReading, unsent: deque[Entry]) -> list[Entry]:
         found = [Entry(reading=reading, source=str(path))]
+        ids = [item.id for item in reading.items if isinstance(item, Document)]
+        known = self.kb().known_documents(ids) if ids else set()
         for item in reading.items:
-            new = isinstance(item, Document) and not self.kb().has_document(item.id)
+            new = isinstance(item, Document) and item.id not in known
             found.append(Entry(item=item, source=item.source, new=new))
             if new:
                 unsent.append(found[-1])

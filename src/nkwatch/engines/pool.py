@@ -27,6 +27,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -35,7 +36,9 @@ from nkwatch.engines import Opener
 from nkwatch.extract import Figures
 from nkwatch.model import Document, Post
 from nkwatch.pipeline import (
+    Arriving,
     Batching,
+    Finished,
     IngestReport,
     MadeAhead,
     Pipeline,
@@ -116,6 +119,10 @@ def _fingerprint(post: Post, address: str | None) -> Fingerprint:
     return _stages().fingerprint(post, address)
 
 
+def _finish(posts: list[Post]) -> list[Finished]:
+    return _stages().finish(posts)
+
+
 class Workers:
     """The worker processes, forked now, with the stages they inherit."""
 
@@ -138,8 +145,8 @@ class Workers:
 
 
 class Helping:
-    """The workers as a `Helper` to this process's work on one long document: a worker
-    that dies leaves its part to be done here."""
+    """The workers as a `Helper` to this process's work on one long document (a listing's
+    posts, a long post's figures): a worker that dies leaves its part to be done here."""
 
     def __init__(self, workers: Workers, stages: Stages):
         self.workers = workers
@@ -152,6 +159,9 @@ class Helping:
 
     def fingerprint(self, post: Post, address: str | None) -> Callable[[], Fingerprint]:
         return self.later(_fingerprint, self.stages.fingerprint, post, address)
+
+    def finished(self, posts: list[Post]) -> Callable[[], list[Finished]]:
+        return self.later(_finish, self.stages.finish, posts)
 
     def later(self, there: Callable[..., T], here: Callable[..., T], *args: Any) -> Callable[[], T]:
         """`there(*args)` on a worker, or `here(*args)` in this process if the workers are
@@ -185,7 +195,7 @@ class Chunk:
 
     documents: list[Document]
     future: Future[list[Prepared | BaseException]] | None
-    outcomes: list[Prepared | BaseException] | None = None
+    outcomes: Sequence[Prepared | Arriving | BaseException] | None = None
 
 
 class Feed:
@@ -206,15 +216,16 @@ class Feed:
         more = True
         while True:
             while more and ahead < self.flow.ahead and chars < self.flow.ahead_chars:
-                item = next(source, None)
-                if item is None:
-                    more = False
-                    break
-                waiting.append(entry := Entry(item))
-                if isinstance(item, Document) and not self.kb().has_document(item.id):
-                    unsent.append(entry)
-                    ahead += 1
-                    chars += len(item.text)
+                read = list(islice(source, self.flow.chunk))  # the store is asked once for them
+                more = len(read) == self.flow.chunk
+                ids = [item.id for item in read if isinstance(item, Document)]
+                known = self.kb().known_documents(ids) if ids else set()
+                for item in read:
+                    waiting.append(entry := Entry(item))
+                    if isinstance(item, Document) and item.id not in known:
+                        unsent.append(entry)
+                        ahead += 1
+                        chars += len(item.text)
             while len(unsent) >= self.flow.chunk or (unsent and not more):
                 self.send(unsent, alone=not more and len(unsent) == 1 and ahead == 1)
             if not waiting:
@@ -239,8 +250,16 @@ class Feed:
         for index, entry in enumerate(entries):
             entry.chunk, entry.index = chunk, index
 
-    def prepared(self, document: Document) -> Prepared:
+    def is_new(self, document: Document) -> bool | None:
+        """What the store said of the document as it was read (None: not asked then)."""
         entry = self.current
+        if entry is None or entry.item is not document:
+            return None
+        return entry.chunk is not None
+
+    def prepared(self, document: Document) -> Prepared | Arriving:
+        entry = self.current
+        got: Prepared | Arriving | BaseException
         if entry is None or entry.item is not document or entry.chunk is None:
             got = self.stages.outcomes([document])[0]  # known when read, new now: cannot be
         else:
@@ -252,14 +271,15 @@ class Feed:
             raise got
         return got
 
-    def outcomes(self, chunk: Chunk) -> list[Prepared | BaseException]:
+    def outcomes(self, chunk: Chunk) -> Sequence[Prepared | Arriving | BaseException]:
         if chunk.future is not None:
             try:
                 return chunk.future.result()
             except BrokenProcessPool:
                 self.workers = None  # a worker died with this chunk: do it here
-        helper = Helping(self.workers, self.stages) if self.workers is not None else None
-        return self.stages.outcomes(chunk.documents, helper)
+        if self.workers is None:
+            return self.stages.outcomes(chunk.documents)
+        return self.stages.shared(chunk.documents, Helping(self.workers, self.stages))
 
     def drop(self) -> None:
         if self.workers is not None:
@@ -274,8 +294,13 @@ class PooledPosts(MadeAhead):
         super().__init__(feed.stages.pipeline.gazetteer)
         self.feed = feed
 
-    def prepared(self, document: Document) -> Prepared:
+    def prepared(self, document: Document) -> Prepared | Arriving:
         return self.feed.prepared(document)
+
+    def is_new(self, document: Document, store: Store) -> bool:
+        """As the store said when the document was read: its work is under way if so."""
+        said = self.feed.is_new(document)
+        return super().is_new(document, store) if said is None else said
 
 
 def ingest_paths(

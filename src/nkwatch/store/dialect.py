@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
-
-
-def insert_ignore(conn: Connection, table: sa.Table) -> sa.Insert:
-    """INSERT ... ON CONFLICT DO NOTHING, in the connection's dialect."""
-    return insert_ignore_for(conn.dialect.name, table)
 
 
 def insert_ignore_for(dialect: str, table: sa.Table) -> sa.Insert:
+    """INSERT ... ON CONFLICT DO NOTHING, in this dialect."""
     module = postgresql if dialect == "postgresql" else sqlite
     return module.insert(table).on_conflict_do_nothing()

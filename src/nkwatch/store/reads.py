@@ -53,6 +53,16 @@ class Reads:
                 is not None
             )
 
+    def known_documents(self, document_ids: Sequence[str]) -> set[str]:
+        """Those of these documents that are stored."""
+        found: set[str] = set()
+        with self.read() as c:
+            for chunk in chunks(sorted(set(document_ids))):
+                found.update(
+                    c.scalars(sa.select(t.documents.c.id).where(t.documents.c.id.in_(chunk)))
+                )
+        return found
+
     def stats(self) -> dict[str, int]:
         out: dict[str, int] = {}
         with self.read() as c:

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from nkwatch.model import Claim, Document, Entity, Post, StoryDecision
 from nkwatch.names import key_of
 from nkwatch.store import schema as t
-from nkwatch.store.dialect import insert_ignore, insert_ignore_for
+from nkwatch.store.dialect import insert_ignore_for
 
 INGESTS = "ingests"  # kb_meta key: write batches committed so far
 # A post's row and its story's: what the dedupe stage's questions to the store read.
@@ -118,20 +118,19 @@ class Batch:
     def add_document(self, document: Document) -> bool:
         """Store a document; False when it is already stored (nothing is written then)."""
         result = self.conn.execute(
-            insert_ignore(self.conn, t.documents)
-            .values(
-                id=document.id,
-                file_sha256=document.file_sha256,
-                source=document.source,
-                kind=document.kind,
-                title=document.title,
-                published=iso(document.published),
-                outlet=document.outlet,
-                url=document.url,
-                text=document.text,
-                ingested_at=dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            )
-            .returning(t.documents.c.id)
+            self.sql.add_document,
+            {
+                "id": document.id,
+                "file_sha256": document.file_sha256,
+                "source": document.source,
+                "kind": document.kind,
+                "title": document.title,
+                "published": iso(document.published),
+                "outlet": document.outlet,
+                "url": document.url,
+                "text": document.text,
+                "ingested_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            },
         )
         return result.first() is not None
 
