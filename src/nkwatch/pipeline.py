@@ -543,9 +543,11 @@ def store_batch(
     with store.writing() as kb:
         stories.begin(kb)
         found: set[str] = set()
+        fresh = kb.add_documents([document for document, _ in batch])
         for document, posts in batch:
-            if not kb.add_document(document):
-                continue
+            if document.id not in fresh:
+                continue  # stored before (by another writer, or earlier in this batch)
+            fresh.discard(document.id)
             new_documents += 1
             address = address_of(document)
             for post in posts:

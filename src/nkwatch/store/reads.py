@@ -21,7 +21,7 @@ from nkwatch.model import (
     PostRow,
 )
 from nkwatch.store import schema as t
-from nkwatch.store.writes import chunks
+from nkwatch.store.writes import chunks, statements
 
 NULLS_LAST = sa.nulls_last
 
@@ -57,10 +57,9 @@ class Reads:
         """Those of these documents that are stored."""
         found: set[str] = set()
         with self.read() as c:
+            known = statements(c.dialect.name).known_documents
             for chunk in chunks(sorted(set(document_ids))):
-                found.update(
-                    c.scalars(sa.select(t.documents.c.id).where(t.documents.c.id.in_(chunk)))
-                )
+                found.update(c.scalars(known, {"ids": chunk}))
         return found
 
     def stats(self) -> dict[str, int]:

@@ -36,6 +36,7 @@ class Statements:
     """The statements of the hot path, built once per dialect: each post runs them all."""
 
     add_document: sa.Insert
+    known_documents: sa.Select
     twin_of: sa.Select
     band_counts: sa.Select
     band_members: sa.Select
@@ -53,7 +54,8 @@ def statements(dialect: str) -> Statements:
     b, pr, m, p = t.story_bands, t.post_prints, t.story_members, t.posts
     many: sa.BindParameter[list[str]] = sa.bindparam("ids", expanding=True)
     return Statements(
-        add_document=insert_ignore_for(dialect, t.documents).returning(t.documents.c.id),
+        add_document=insert_ignore_for(dialect, t.documents),
+        known_documents=sa.select(t.documents.c.id).where(t.documents.c.id.in_(many)),
         twin_of=sa.select(pr.c.post_id).where(pr.c.exact == sa.bindparam("exact")).limit(1),
         band_counts=sa.select(b.c.post_id, sa.func.count())
         .where(b.c.key.in_(sa.bindparam("keys", expanding=True)))
@@ -115,24 +117,31 @@ class Batch:
 
     # -- documents and posts --------------------------------------------------------
 
-    def add_document(self, document: Document) -> bool:
-        """Store a document; False when it is already stored (nothing is written then)."""
-        result = self.conn.execute(
-            self.sql.add_document,
-            {
-                "id": document.id,
-                "file_sha256": document.file_sha256,
-                "source": document.source,
-                "kind": document.kind,
-                "title": document.title,
-                "published": iso(document.published),
-                "outlet": document.outlet,
-                "url": document.url,
-                "text": document.text,
-                "ingested_at": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            },
-        )
-        return result.first() is not None
+    def add_documents(self, documents: Sequence[Document]) -> set[str]:
+        """Store documents; returns the ids of those that were not stored before (the
+        writers' lock is held, so nothing else stores one meanwhile)."""
+        known: set[str] = set()
+        for chunk in chunks(sorted({d.id for d in documents})):
+            known.update(self.conn.scalars(self.sql.known_documents, {"ids": chunk}))
+        now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        fresh: dict[str, dict[str, object]] = {}
+        for d in documents:
+            if d.id not in known and d.id not in fresh:
+                fresh[d.id] = {
+                    "id": d.id,
+                    "file_sha256": d.file_sha256,
+                    "source": d.source,
+                    "kind": d.kind,
+                    "title": d.title,
+                    "published": iso(d.published),
+                    "outlet": d.outlet,
+                    "url": d.url,
+                    "text": d.text,
+                    "ingested_at": now,
+                }
+        if fresh:
+            self.conn.execute(self.sql.add_document, list(fresh.values()))
+        return set(fresh)
 
     def add_post(self, post: Post, entities: Sequence[Entity]) -> None:
         """A post with its people, origins, attributions and mentions; `entities` are the
