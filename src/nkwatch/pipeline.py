@@ -14,9 +14,11 @@ from __future__ import annotations
 import gc
 import re
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Protocol, TypeVar, overload
 
@@ -121,6 +123,7 @@ class Prepared:
 HELPED_CHARS = 200_000  # a document this long shares its work with a helper, when there is one
 PART_POSTS = 256  # a long document's posts go to the helper in parts of at most this many...
 PART_CHARS = 64_000  # ...and about this many characters
+PARTS_AHEAD = 8  # parts being made while the global stages take the one before them
 
 Finished = tuple[Post, Ready] | BaseException  # a post with its claims and fingerprint, or why not
 
@@ -182,7 +185,7 @@ class Stages:
             return self.prepare(document)
         posts = split(document)
         if len(posts) > 1:
-            return Arriving(document, len(posts), [helper.finished(p) for p in parts(posts)])
+            return Arriving(document, len(posts), map(helper.finished, parts(posts)))
         address = address_of(document)
         made: list[tuple[Post, Callable[[], Fingerprint]]] = []
         for post in map(self.pipeline.describe, posts):
@@ -235,18 +238,24 @@ def parts(posts: list[Post]) -> Iterator[list[Post]]:
 
 class Arriving:
     """A listing's posts as a helper makes them (`Stages.finish`), part after part: the
-    global stages store the first while the rest are still being made. A post a stage
-    fails on is left out and said (`left_out`); its neighbours are kept."""
+    global stages store the first while the next PARTS_AHEAD are being made (the helper
+    is not kept busier than the global stages can use). A post a stage fails on is left
+    out and said (`left_out`); its neighbours are kept."""
 
-    def __init__(self, document: Document, count: int, parts: list[Callable[[], list[Finished]]]):
+    def __init__(
+        self, document: Document, count: int, parts: Iterator[Callable[[], list[Finished]]]
+    ):
         self.document = document
         self.count = count  # posts split
-        self.parts = parts
+        self.parts = parts  # each part is sent to the helper as it is drawn
+        self.ahead = deque(islice(parts, PARTS_AHEAD))  # sent now
         self.left_out: list[ReadFailure] = []
 
     def posts(self, made: dict[str, Ready]) -> Iterator[Post]:
         """The posts in order, each one's claims and fingerprint filed in `made` first."""
-        for part in self.parts:
+        while self.ahead:
+            part = self.ahead.popleft()
+            self.ahead.extend(islice(self.parts, 1))
             for finished in part():
                 if isinstance(finished, BaseException):
                     self.left_out.append(

@@ -55,6 +55,7 @@ from nkwatch.store import Store
 
 MAX_JOBS = 8
 WORTH_BYTES = 256 * 1024  # less input than this is done sooner than workers start
+WORKER_NICE = 10  # the global stages here come first when the cores are all busy
 T = TypeVar("T")
 
 
@@ -98,6 +99,11 @@ _forked: Stages | None = None  # a worker's stages: set before the fork, inherit
 
 def _quiet() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    os.nice(WORKER_NICE)
+
+
+def _started() -> None:
+    """Nothing: each worker runs it once, so that all are forked before anything else."""
 
 
 def _stages() -> Stages:
@@ -132,7 +138,7 @@ class Workers:
         context = multiprocessing.get_context("fork")
         self.executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_quiet)
         try:
-            for started in [self.executor.submit(_quiet) for _ in range(jobs)]:
+            for started in [self.executor.submit(_started) for _ in range(jobs)]:
                 started.result()  # every worker forks now, before anything else is opened
         finally:
             _forked = None
