@@ -62,3 +62,28 @@ def test_not_a_database(tmp_path: Path) -> None:
     bad.write_text("this is not sqlite" * 100)
     with pytest.raises(StoreError, match="not a usable nkwatch knowledge base"):
         open_store(bad)
+
+
+def test_a_batch_that_writes_its_held_rows_early_stores_the_same(
+    tmp_path: Path,
+    pipeline,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nkwatch.store import writes
+
+    from .test_dask_engine import listings
+
+    made = []
+    # 7 and 60: rows are written many times in a batch, some between a post's rows
+    for held in (writes.HELD_ROWS, 7, 60):
+        monkeypatch.setattr(writes, "HELD_ROWS", held)
+        db = tmp_path / f"kb-{held}.db"
+        store = open_store(db, write=True)
+        try:
+            ingest_paths([SAMPLES], store, pipeline)
+        finally:
+            store.close()
+        made.append(listings(db))
+    assert made[0][0].count('"id"') >= 10
+    assert made[1] == made[0]
+    assert made[2] == made[0]

@@ -24,6 +24,7 @@ from nkwatch.store.dialect import insert_ignore_for
 
 INGESTS = "ingests"  # kb_meta key: write batches committed so far
 # A post's row and its story's: what the dedupe stage's questions to the store read.
+HELD_ROWS = 50_000  # rows a batch holds back at most before writing them
 STORY_TABLES = (t.posts, t.story_bands, t.post_prints, t.story_links, t.story_members)
 
 
@@ -90,12 +91,17 @@ class Batch:
     def __init__(self, conn: Connection):
         self.conn = conn
         self.sql = statements(conn.dialect.name)
-        self.pending: dict[sa.Table, list[dict[str, object]]] = {}  # in order: posts first
+        # in the order first used, kept for the batch: posts first, the rows naming them after
+        self.pending: dict[sa.Table, list[dict[str, object]]] = {}
+        self.held = 0  # rows pending
         self.aliases: set[tuple[str, str]] = set()
         self.entities: set[str] = set()  # stored, known in this batch
 
     def later(self, table: sa.Table, rows: list[dict[str, object]]) -> None:
         self.pending.setdefault(table, []).extend(rows)
+        self.held += len(rows)
+        if self.held >= HELD_ROWS:
+            self.flush()  # a batch of a great many posts does not hold them all
 
     def flush(self, tables: Collection[sa.Table] | None = None) -> None:
         """Write the rows held back (of these tables only, when named); the store calls it
@@ -104,10 +110,10 @@ class Batch:
             if rows and (tables is None or table in tables):
                 insert = self.sql.add_link if table is t.story_links else table.insert()
                 self.conn.execute(insert, rows)
+                self.held -= len(rows)
                 rows.clear()
         if tables is not None:
             return
-        self.pending.clear()
         if self.aliases:
             self.conn.execute(
                 self.sql.add_alias,
