@@ -13,7 +13,7 @@ from pathlib import Path
 
 from nkwatch.errors import MalformedInput
 from nkwatch.model import Rating, Reliability
-from nkwatch.names import key_of
+from nkwatch.names import Keys
 from nkwatch.pkgdata import data_lines, parse_table, read_table
 
 UNRATED = Reliability.F
@@ -22,6 +22,7 @@ GRADES = frozenset(r.value for r in Reliability)
 
 class Ratings:
     def __init__(self, rows: list[dict[str, str]]):
+        self.key_of = Keys(1 << 12).key_of  # an ingest rates the same few outlets again and again
         self.by_key: dict[str, Rating] = {}
         self.rows: list[Rating] = []
         for row in rows:
@@ -37,7 +38,7 @@ class Ratings:
             )
             self.rows.append(rating)
             for name in (row["name"], *aliases):
-                self.by_key[key_of(name)] = rating
+                self.by_key[self.key_of(name)] = rating
 
     @classmethod
     def load(cls, override: str | Path | None = None) -> Ratings:
@@ -50,7 +51,7 @@ class Ratings:
 
     def rate(self, name: str) -> Rating:
         """The rating of an outlet by any of its names; unknown outlets are F, with that reason."""
-        found = self.by_key.get(key_of(name))
+        found = self.by_key.get(self.key_of(name))
         if found:
             return found
         return Rating(name, UNRATED, "not in the outlet table; rate it there to grade it")
@@ -62,13 +63,13 @@ class Ratings:
 
     def canonical(self, name: str) -> str:
         """The one name an outlet is shown under, whichever of its names is given."""
-        found = self.by_key.get(key_of(name))
+        found = self.by_key.get(self.key_of(name))
         return found.name if found else name
 
     def names(self, name: str) -> tuple[str, ...]:
         """Every name of the outlet a name denotes (its own name first); the name alone when
         the outlet is not in the table."""
-        found = self.by_key.get(key_of(name))
+        found = self.by_key.get(self.key_of(name))
         return (found.name, *found.aliases) if found else (name,)
 
 

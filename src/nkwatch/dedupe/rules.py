@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 
 from nkwatch.dedupe.prints import YEAR, Fingerprint
 from nkwatch.dedupe.thresholds import DEFAULT, Thresholds
@@ -22,6 +21,11 @@ class Match:
 class Pair:
     """What the rules look at in two posts. The word-run counts are taken at once; the
     rest (shared names and figures, lead, headlines) only when a rule asks, once."""
+
+    __slots__ = (
+        "a", "b", "same_address", "shared", "shorter", "longer", "small", "jaccard",
+        "contained", "lead", "days", "_fact_overlap", "_lead_kept", "_headline",
+    )  # fmt: skip
 
     def __init__(
         self,
@@ -42,31 +46,41 @@ class Pair:
         self.lead = len(self.shorter.lead)  # shingles of the shorter post's lead
         # days between their publication dates
         self.days = abs((a.published - b.published).days) if a.published and b.published else None
+        # measured when a rule first asks
+        self._fact_overlap: float | None = None
+        self._lead_kept: float | None = None
+        self._headline: float | None = None
 
     @classmethod
     def of(cls, a: Fingerprint, b: Fingerprint, same_address: bool = False) -> Pair:
         return cls(a, b, same_address)
 
-    @cached_property
+    @property
     def fact_overlap(self) -> float:
         """Jaccard of their names and figures."""
-        common = len(self.a.facts & self.b.facts)
-        union = len(self.a.facts) + len(self.b.facts) - common
-        return common / union if union else 1.0
+        if self._fact_overlap is None:
+            common = len(self.a.facts & self.b.facts)
+            union = len(self.a.facts) + len(self.b.facts) - common
+            self._fact_overlap = common / union if union else 1.0
+        return self._fact_overlap
 
-    @cached_property
+    @property
     def lead_kept(self) -> float:
         """Share of the shorter post's lead inside the other."""
-        lead = self.shorter.lead
-        return len(lead & self.longer.shingles) / len(lead) if lead else 0.0
+        if self._lead_kept is None:
+            lead = self.shorter.lead
+            self._lead_kept = len(lead & self.longer.shingles) / len(lead) if lead else 0.0
+        return self._lead_kept
 
-    @cached_property
+    @property
     def headline(self) -> float:
         """Best word overlap between the headlines near their tops."""
-        return max(
-            (len(x & y) / len(x | y) for x in self.a.headlines for y in self.b.headlines),
-            default=0.0,
-        )
+        if self._headline is None:
+            self._headline = max(
+                (len(x & y) / len(x | y) for x in self.a.headlines for y in self.b.headlines),
+                default=0.0,
+            )
+        return self._headline
 
     def far(self, th: Thresholds) -> bool:
         return self.days is not None and self.days > th.far_days

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
+from functools import lru_cache
 
 import tantivy
 
@@ -56,6 +57,7 @@ def story_key(story: str) -> int:
     return int.from_bytes(hashlib.blake2b(story.encode(), digest_size=8).digest(), "big")
 
 
+@lru_cache(maxsize=4096)  # an ingest indexes the same few outlets again and again
 def outlet_key(name: str) -> str:
     """One term for an outlet name in any spelling and spacing (Daily NK, DailyNK)."""
     return key_of(name).replace(" ", "")

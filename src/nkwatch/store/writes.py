@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Connection
 
 from nkwatch.model import Claim, Document, Entity, Post, StoryDecision
@@ -109,7 +110,10 @@ class Batch:
         for table, rows in self.pending.items():
             if rows and (tables is None or table in tables):
                 insert = self.sql.add_link if table is t.story_links else table.insert()
-                self.conn.execute(insert, rows)
+                if self.conn.dialect.name == "sqlite":  # plain text and numbers: as they are
+                    self.conn.exec_driver_sql(sqlite_insert(insert, tuple(rows[0])), rows)
+                else:  # SQLAlchemy sends the rows to a server many to a statement
+                    self.conn.execute(insert, rows)
                 self.held -= len(rows)
                 rows.clear()
         if tables is not None:
@@ -418,6 +422,15 @@ class Batch:
             return 1
         self.conn.execute(m.update().where(m.c.key == INGESTS).values(value=now + 1))
         return int(now) + 1
+
+
+@cache
+def sqlite_insert(insert: sa.Insert, columns: tuple[str, ...]) -> str:
+    """An insert of these columns as SQLite's driver takes it, with named parameters: a
+    great many rows are written without a pass of each value through SQLAlchemy."""
+    return str(
+        insert.compile(dialect=sqlite.dialect(paramstyle="named"), column_keys=list(columns))
+    )
 
 
 def chunks(items: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
