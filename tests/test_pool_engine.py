@@ -17,7 +17,7 @@ from nkwatch.cli import main
 from nkwatch.engines import pool
 from nkwatch.extract import Figures
 from nkwatch.model import Document, Post
-from nkwatch.pipeline import HELPED_CHARS, PART_POSTS, ingest_paths
+from nkwatch.pipeline import HELPED_CHARS, PART_POSTS, IngestReport, ingest_paths
 from nkwatch.store import open_store
 
 from .test_dask_engine import (
@@ -165,19 +165,29 @@ def test_a_long_document_shared_with_the_workers_gives_the_in_process_result(
 
     path = tmp_path / "long.txt"
     path.write_bytes(one_long_line(HELPED_CHARS + 20_000))
+    runs = ingests(path, ((0, Pipeline()), (2, Pipeline()), (2, Dying())), tmp_path)
+    assert all((r.new_documents, r.posts) == (1, 1) for r, _ in runs)
+    made = [kb for _, kb in runs]
+    assert made[0][2].count('"id"') == 1 and made[0][3].count("\n") > 100
+    assert made[1] == made[0]
+    assert made[2] == made[0]
+
+
+def ingests(
+    path: Path, runs: tuple[tuple[int, Pipeline], ...], tmp_path: Path
+) -> list[tuple[IngestReport, list[str]]]:
+    """The report of each ingest of `path` (jobs, pipeline) into a new knowledge base, and
+    what that knowledge base then lists: stories, entities, posts and claims."""
     made = []
-    for jobs, pipeline in ((0, Pipeline()), (2, Pipeline()), (2, Dying())):
+    for jobs, pipeline in runs:
         db = tmp_path / f"kb-{len(made)}.db"
         store = open_store(db, write=True)
         try:
             report = pool.ingest_paths([path], store, pipeline, jobs)
         finally:
             store.close()
-        assert (report.new_documents, report.posts) == (1, 1)
-        made.append([*listings(db), claims(db)])
-    assert made[0][2].count('"id"') == 1 and made[0][3].count("\n") > 100
-    assert made[1] == made[0]
-    assert made[2] == made[0]
+        made.append((report, [*listings(db), claims(db)]))
+    return made
 
 
 class DyingOnPosts(Pipeline):
@@ -216,17 +226,11 @@ def listing(path: Path, marked: int | None = None) -> Path:
 
 def test_a_listing_made_a_part_at_a_time_gives_the_in_process_result(tmp_path: Path) -> None:
     path = listing(tmp_path / "listing.txt")
-    made = []
-    for jobs, pipeline in ((0, Pipeline()), (2, Pipeline()), (2, DyingOnPosts())):
-        db = tmp_path / f"kb-{len(made)}.db"
-        store = open_store(db, write=True)
-        try:
-            report = pool.ingest_paths([path], store, pipeline, jobs)
-        finally:
-            store.close()
+    runs = ingests(path, ((0, Pipeline()), (2, Pipeline()), (2, DyingOnPosts())), tmp_path)
+    for report, _ in runs:
         assert report.new_documents == 1 and report.posts > 2 * PART_POSTS
         assert not report.failures
-        made.append([*listings(db), claims(db)])
+    made = [kb for _, kb in runs]
     assert made[1] == made[0]
     assert made[2] == made[0]
 
