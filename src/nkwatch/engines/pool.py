@@ -10,7 +10,10 @@ the in-process ingest makes, byte for byte.
 
 A document the stages fail on is reported as in-process. A worker that dies takes
 nothing with it: its chunk, and everything after it, is done here instead. A lone
-document (a single file of one document) is done here: sending it would only cost.
+document (a single file of one document) is not sent whole: a long one shares its work
+with the workers (`Stages.share`), a listing's posts made there a part at a time as the
+global stages store them. The workers run at a lower priority than this process, whose
+global stages every post waits for.
 
     report = ingest_paths([Path("archive/")], store, Pipeline(), jobs=2)
 """

@@ -24,8 +24,8 @@ from nkwatch.store import schema as t
 from nkwatch.store.dialect import insert_ignore_for
 
 INGESTS = "ingests"  # kb_meta key: write batches committed so far
-# A post's row and its story's: what the dedupe stage's questions to the store read.
 HELD_ROWS = 50_000  # rows a batch holds back at most before writing them
+# A post's row and its story's: what the dedupe stage's questions to the store read.
 STORY_TABLES = (t.posts, t.story_bands, t.post_prints, t.story_links, t.story_members)
 
 
