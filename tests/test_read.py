@@ -361,6 +361,64 @@ def test_jsonl_item_metadata_and_wrong_types_per_item() -> None:
     assert read_file(path) == docs
 
 
+# --- a damaged JSON list -------------------------------------------------------------------
+
+
+def kcna_list(n: int) -> str:
+    """A KCNA-shaped list of `n` items, one object per line as the archive writes them."""
+    items = [
+        {
+            "headline": f"Mine {i} expands",
+            "date": 1703376000000 + i * 86_400_000,
+            "story_text": f"The Komdok mine number {i} raised its output of zinc ore.",
+            "link": f"https://kcna.example/article/{i}",
+        }
+        for i in range(n)
+    ]
+    return "[\n" + ",\n".join(json.dumps(item) for item in items) + "\n]"
+
+
+def read_damaged(tmp_path: Path, text: str) -> tuple[list[str], list[str]]:
+    path = tmp_path / "archive.json"
+    path.write_text(text)
+    items = list(read_paths([path]))
+    links = [i.url or "" for i in items if isinstance(i, Document)]
+    return links, [i.reason for i in items if isinstance(i, ReadFailure)]
+
+
+def test_a_json_list_cut_short_gives_every_whole_item(tmp_path: Path) -> None:
+    whole = kcna_list(5)
+    links, failures = read_damaged(tmp_path, whole[: whole.index("Komdok mine number 3")])
+    assert links == [f"https://kcna.example/article/{i}" for i in range(3)]
+    assert failures == ["item 4 is cut short (Unterminated string starting at)"]
+
+
+def test_a_json_list_with_a_damaged_item_gives_the_rest(tmp_path: Path) -> None:
+    text = kcna_list(5).replace('"Mine 1 expands"', '"Mine 1 expands', 1)  # a lost quote
+    text = text.replace('"date": 1703635200000', '"date": 17036x5200000', 1)  # item 4
+    links, failures = read_damaged(tmp_path, text)
+    assert links == [f"https://kcna.example/article/{i}" for i in (0, 2, 4)]
+    assert [f.split(" (")[0] for f in failures] == [
+        "item 2 is not valid JSON",
+        "item 4 is not valid JSON",
+    ]
+    assert all(f.endswith("the rest of the file is read") for f in failures)
+
+
+def test_a_json_list_damaged_between_items_loses_none(tmp_path: Path) -> None:
+    text = kcna_list(4).replace('article/1"},\n{', 'article/1"}.\n{', 1)  # a changed comma
+    links, failures = read_damaged(tmp_path, text)
+    assert links == [f"https://kcna.example/article/{i}" for i in range(4)]
+    assert failures == []
+
+
+def test_a_json_list_whose_item_end_is_damaged_names_it_with_the_next(tmp_path: Path) -> None:
+    text = kcna_list(4).replace('article/1"},\n{', 'article/1"\x01,\n{', 1)  # a lost brace
+    links, failures = read_damaged(tmp_path, text)
+    assert links == [f"https://kcna.example/article/{i}" for i in (0, 3)]
+    assert [f.split(" (")[0] for f in failures] == ["item 2 is not valid JSON"]
+
+
 # --- through the command line --------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,10 +29,15 @@ class WrongType(ValueError):
 
 
 def read_json(text: str, file: FileInfo) -> Reading:
-    """A JSON file: the KCNA archive shape, or a list of {url, title, date, text}."""
+    """A JSON file: the KCNA archive shape, or a list of {url, title, date, text}. A list
+    damaged in places (a changed byte, a cut end) gives its whole items, and a failure
+    naming each damaged one."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
+        salvaged = salvage(text, file)
+        if any(isinstance(r, Document) for r in salvaged):
+            return salvaged
         raise MalformedInput(
             f"{file.source}: not valid JSON (line {exc.lineno}: {exc.msg})"
         ) from exc
@@ -43,6 +49,50 @@ def read_json(text: str, file: FileInfo) -> Reading:
         raise MalformedInput(f"{file.source}: expected a JSON list of articles")
     found = [r for i, item in enumerate(data) for r in read_item(item, file, i, f"item {i + 1}")]
     return checked(found, file, "no item with text; expected objects with 'story_text' or 'text'")
+
+
+NEXT_ITEM = re.compile(r"\}\s*,\s*(?=\{)")  # where one object of a list ends and the next begins
+SPACE = re.compile(r"\s*")
+
+
+def salvage(text: str, file: FileInfo) -> Reading:
+    """The items of a JSON list that does not parse whole, read one at a time. An item
+    that does not parse is named, and reading goes on at the next place where one object
+    ends and another begins; a cut end names the item it cuts. Items are numbered as
+    read: an item whose end is damaged takes the next with it, as one damaged item."""
+    decoder = json.JSONDecoder()
+    at = SPACE.match(text).end()  # type: ignore[union-attr]
+    if not text.startswith("[", at):
+        return []
+    found: Reading = []
+    at += 1
+    number = 0
+    while True:
+        at = SPACE.match(text, at).end()  # type: ignore[union-attr]
+        if at >= len(text) or text[at] == "]":
+            return found
+        number += 1
+        try:
+            item, end = decoder.raw_decode(text, at)
+        except (ValueError, RecursionError) as exc:  # JSONDecodeError, or no usable number
+            said = exc.msg if isinstance(exc, json.JSONDecodeError) else json_trouble(exc)
+            following = NEXT_ITEM.search(text, at + 1)
+            if following is None:
+                found.append(ReadFailure(file.source, f"item {number} is cut short ({said})"))
+                return found
+            found.append(
+                ReadFailure(file.source, f"item {number} is not valid JSON ({said}); {REST}")
+            )
+            at = following.end()
+            continue
+        found.extend(read_item(item, file, number - 1, f"item {number}"))
+        at = SPACE.match(text, end).end()  # type: ignore[union-attr]
+        if text.startswith(",", at):
+            at += 1
+        elif not text.startswith("]", at) and at < len(text):  # something else between items
+            at = text.find("{", at)  # the next item, if any, is an object
+            if at < 0:
+                return found
 
 
 def json_trouble(exc: BaseException) -> str:
