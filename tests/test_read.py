@@ -405,6 +405,13 @@ def test_a_json_list_with_a_damaged_item_gives_the_rest(tmp_path: Path) -> None:
     assert all(f.endswith("the rest of the file is read") for f in failures)
 
 
+def test_a_damaged_list_inside_an_object_gives_the_rest(tmp_path: Path) -> None:
+    text = '{"source": "scraper", "items": ' + kcna_list(3).replace('"Mine 1', "Mine 1") + "}"
+    links, failures = read_damaged(tmp_path, text)
+    assert links == [f"https://kcna.example/article/{i}" for i in (0, 2)]
+    assert [f.split(" (")[0] for f in failures] == ["item 2 is not valid JSON"]
+
+
 def test_a_json_list_damaged_between_items_loses_none(tmp_path: Path) -> None:
     text = kcna_list(4).replace('article/1"},\n{', 'article/1"}.\n{', 1)  # a changed comma
     links, failures = read_damaged(tmp_path, text)

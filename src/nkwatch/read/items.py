@@ -53,6 +53,7 @@ def read_json(text: str, file: FileInfo) -> Reading:
 
 NEXT_ITEM = re.compile(r"\}\s*,\s*(?=\{)")  # where one object of a list ends and the next begins
 SPACE = re.compile(r"\s*")
+WRAPPED_LIST = re.compile(r'"(?:items|articles)"\s*:\s*\[')  # as read_json reads a wrapper
 
 
 def salvage(text: str, file: FileInfo) -> Reading:
@@ -62,6 +63,8 @@ def salvage(text: str, file: FileInfo) -> Reading:
     read: an item whose end is damaged takes the next with it, as one damaged item."""
     decoder = json.JSONDecoder()
     at = SPACE.match(text).end()  # type: ignore[union-attr]
+    if text.startswith("{", at) and (wrapped := WRAPPED_LIST.search(text, at)):
+        at = wrapped.end() - 1  # {"items": [...]}: the list inside
     if not text.startswith("[", at):
         return []
     found: Reading = []
