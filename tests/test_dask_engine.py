@@ -103,17 +103,23 @@ def committed(db: Path) -> int:
         return 0
 
 
-def worker_processes(parent: psutil.Process) -> list[psutil.Process]:
-    """The Dask worker processes a local cluster started (the nannies run in the parent)."""
+def worker_processes(parent: psutil.Process, marked: str = "") -> list[psutil.Process]:
+    """The processes under `parent` whose command line says `marked`, beside the
+    resource tracker."""
     found = []
     for child in parent.children(recursive=True):
         try:
             line = " ".join(child.cmdline())
         except psutil.NoSuchProcess:
             continue
-        if "multiprocessing" in line and "resource_tracker" not in line:
+        if marked in line and "resource_tracker" not in line:
             found.append(child)
     return found
+
+
+def dask_workers(parent: psutil.Process) -> list[psutil.Process]:
+    """The Dask worker processes a local cluster started (the nannies run in the parent)."""
+    return worker_processes(parent, "multiprocessing")
 
 
 def ingest_killing_a_worker(
@@ -141,7 +147,7 @@ def test_two_workers_give_the_serial_result_though_one_is_killed_mid_run(
 ) -> None:
     db = tmp_path / "kb.db"
     command = nkwatch("ingest", *corpus, "--db", str(db), "--engine", "dask", "--workers", "2")
-    got = ingest_killing_a_worker([*command, "--batch", "10"], db, worker_processes)
+    got = ingest_killing_a_worker([*command, "--batch", "10"], db, dask_workers)
     assert "could not read" in serial.failures  # the real pages hold a few bad ones
     assert got == serial
 
