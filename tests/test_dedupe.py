@@ -7,7 +7,10 @@ import datetime as dt
 from collections import Counter
 
 from nkwatch.dedupe import (
+    BAND_CAP,
+    CROWDED_CANDIDATES,
     DEFAULT,
+    MAX_CANDIDATES,
     RULES,
     Fingerprint,
     Pair,
@@ -174,6 +177,54 @@ def test_the_stage_decides_and_names_stories_by_their_smallest_post() -> None:
     assert kb.add(copy, assigner) == story_id_of(copy.id) == kb.story[later.id]
     other = Post("c" * 64, 0, "c.txt", "An unrelated note on fisheries in Sinpo.", None, DAY)
     assert kb.add(other, assigner) == story_id_of(other.id)
+
+
+class Bands:
+    """A band index as the store answers for it: the posts filed under each key."""
+
+    def __init__(self, bands: dict[int, list[str]]):
+        self.bands = bands
+
+    def twin_of(self, exact: str) -> str | None:
+        return None
+
+    def band_counts(self, keys: object) -> list[tuple[str, int]]:
+        return list(Counter(p for k in keys for p in self.bands.get(k, [])).items())  # type: ignore[attr-defined]
+
+    def band_members(self, keys: object) -> dict[int, list[str]]:
+        return {k: list(self.bands.get(k, [])) for k in keys}  # type: ignore[attr-defined]
+
+    def crowded_bands(self, keys: object, cap: int) -> set[int]:
+        return {k for k in keys if len(self.bands.get(k, [])) >= cap}  # type: ignore[attr-defined]
+
+
+def test_posts_sharing_only_crowded_keys_are_few_of_the_candidates() -> None:
+    crowd = [f"c{i:03d}" for i in range(2 * BAND_CAP)]
+    bands = {
+        1: crowd[:BAND_CAP],  # crowded: a formula many posts share
+        2: crowd[BAND_CAP // 2 : BAND_CAP // 2 + BAND_CAP],  # crowded, overlapping the first
+        3: ["f1", "f2", "c000"],  # shared by few
+        4: ["f2"],
+    }
+    got = StoryAssigner().candidates(Bands(bands), [1, 2, 3, 4])
+    # ranked by keys shared, then by id; of the 74 posts sharing crowded keys only, the
+    # CROWDED_CANDIDATES that share both (and c000, which shares an uncrowded key too)
+    both = crowd[BAND_CAP // 2 : BAND_CAP]
+    assert got == ["c000", *both[:CROWDED_CANDIDATES], "f2", "f1"]
+    # with no crowded key, every post sharing a key is a candidate, up to the most
+    free = {key: [f"p{key:03d}"] for key in range(2 * MAX_CANDIDATES)}
+    assert len(StoryAssigner().candidates(Bands(free), list(free))) == MAX_CANDIDATES
+
+
+def test_a_story_copied_more_often_than_a_band_holds_still_takes_its_next_copy() -> None:
+    kb, assigner = Memory(), StoryAssigner()
+    for n in range(2 * BAND_CAP):  # each copy signed differently, so none is a twin
+        copy = Post(f"{n:064x}", 0, f"{n}.txt", f"{REPORT} Filed by desk {n}.", None, DAY)
+        kb.add(copy, assigner)
+    (story,) = set(kb.story.values())
+    # every key the next copy shares is crowded by now: it is found by crowded keys only
+    late = Post("f" * 64, 0, "late.txt", REPORT + " Filed late.", None, DAY)
+    assert kb.add(late, assigner) == story
 
 
 WIRE = (

@@ -18,6 +18,7 @@ of one page find each other whatever their page furniture.
 
 from nkwatch.dedupe.assign import (
     BAND_CAP,
+    CROWDED_CANDIDATES,
     FINGERPRINTS_KEPT,
     MAX_CANDIDATES,
     Candidates,
@@ -60,6 +61,7 @@ from nkwatch.dedupe.thresholds import DEFAULT, Thresholds
 __all__ = [
     "BANDS",
     "BAND_CAP",
+    "CROWDED_CANDIDATES",
     "DEFAULT",
     "FINGERPRINTS_KEPT",
     "MAX_CANDIDATES",

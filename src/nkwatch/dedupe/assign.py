@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
+from itertools import chain
 from operator import itemgetter
 from typing import Protocol
 
@@ -16,12 +17,22 @@ from nkwatch.names import Keys
 
 MAX_CANDIDATES = 50  # the most promising matches per new post, by shared bands
 BAND_CAP = 50  # posts kept under one band key: more share only boilerplate or one story
+CROWDED_CANDIDATES = 10  # of them, the most judged that share no other key with a new post
 FINGERPRINTS_KEPT = 2_000  # a batch's posts are the likeliest matches of the next
 
 
 def story_id_of(first_post_id: str) -> str:
     """A story is named after its smallest post id, so its id does not depend on ingest order."""
     return "st-" + digest("story", first_post_id)[:12]
+
+
+def top(counts: list[tuple[str, int]], n: int) -> list[tuple[str, int]]:
+    """The `n` posts sharing most keys, most first, then by id."""
+    if len(counts) > n:  # only those that tie the last place or beat it are sorted
+        last = sorted([count for _, count in counts], reverse=True)[n - 1]
+        counts = [item for item in counts if item[1] >= last]
+    # by id, then (a stable sort) by count, most first
+    return sorted(sorted(counts), key=itemgetter(1), reverse=True)[:n]
 
 
 class Candidates(Protocol):
@@ -160,27 +171,23 @@ class StoryAssigner:
 
     def candidates(self, store: Index, keys: Sequence[int]) -> list[str]:
         """Stored posts sharing band keys with these, most shared first (then by id), at
-        most MAX_CANDIDATES."""
+        most MAX_CANDIDATES. Of those that share only crowded keys (each filed under
+        BAND_CAP posts already), at most CROWDED_CANDIDATES are taken: a crowded key is a
+        formula many posts share, or one story's, which its likeliest few stand for."""
         keys = list(dict.fromkeys(keys))
         unknown = [k for k in keys if k not in self._crowded]
         crowded = store.crowded_bands(unknown, BAND_CAP) if unknown else set()
         if crowded:
             for key, posts in store.band_members(sorted(crowded)).items():
                 self._crowded[key] = tuple(posts)
-        counts: Counter[str] = Counter()
-        rest = []
-        for key in keys:
-            members = self._crowded.get(key)
-            if members is None:
-                rest.append(key)
-            else:
-                counts.update(members)
-        if rest:
-            for post_id, n in store.band_counts(rest):
-                counts[post_id] += n
-        # by id, then (a stable sort) by count, most first
-        ranked = sorted(sorted(counts.items()), key=itemgetter(1), reverse=True)
-        return [post_id for post_id, _ in ranked[:MAX_CANDIDATES]]
+        crowd = [self._crowded[k] for k in keys if k in self._crowded]
+        rest = [k for k in keys if k not in self._crowded]
+        counts = Counter(chain.from_iterable(crowd))
+        free = store.band_counts(rest) if rest else []
+        ranked = [(post_id, n + counts.pop(post_id, 0)) for post_id, n in free]
+        if counts:  # posts that share crowded keys only
+            ranked += top(list(counts.items()), CROWDED_CANDIDATES)
+        return [post_id for post_id, _ in top(ranked, MAX_CANDIDATES)]
 
     def _print_of(self, store: Candidates, post_id: str) -> Fingerprint:
         fp = self._prints.get(post_id)
