@@ -68,6 +68,10 @@ class DateLine:
     byline: str | None = None
 
 
+DIGIT = re.compile(r"\d")
+BY = re.compile(r"\b[Bb]y\b")
+
+
 def month_number(word: str) -> int | None:
     return int(word) if word.isdigit() else MONTHS.get(word[:3].lower())
 
@@ -81,11 +85,11 @@ def parse_date_line(line: str, day_first: bool | None = None) -> DateLine | None
     cannot be a month, or the line carries a day-first mark (data/day_first.txt).
     """
     line = line.strip().rstrip(",;").strip()
-    if not 6 <= len(line) <= 120 or not any(c.isdigit() for c in line):
+    if not 6 <= len(line) <= 120 or not DIGIT.search(line):
         return None
     if "|" in line:
         return piped_date_line(line, day_first)
-    if len(line) > (BYLINE_LINE_MAX if re.search(r"\b[Bb]y\b", line) else 80):
+    if len(line) > (BYLINE_LINE_MAX if BY.search(line) else 80):
         return None
     if day_first is None:
         day_first = is_day_first(line)
