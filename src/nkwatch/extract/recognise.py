@@ -100,6 +100,7 @@ class Recogniser:
         self.heads_by_start: dict[str, list[Head]] = {}  # longest first, as `heads` is
         for h in self.heads:
             self.heads_by_start.setdefault(h.words[0], []).append(h)
+        self.singular = {h.plural: " ".join(h.words) for h in self.heads if h.plural}
         self.capital_plurals = {
             h.plural.title(): (" ".join(h.words), h.type)
             for h in self.heads
@@ -451,11 +452,10 @@ class Recogniser:
             entry = self.gazetteer.facility_by_lead(m[1], m[2].strip())
             if entry is not None and m[1] not in self.stopwords:
                 out.append(Candidate(m.start(1), m.end(1), "facility", entry.name, "list", entry))
-        singular = {h.plural: " ".join(h.words) for h in self.heads if h.plural}
         for m in self.list_re.finditer(text):
             if any(d in demonyms() for d in re.split(r",\s*|\s+(?:and|or)\s+", m[1])):
                 continue  # 'the Chinese and Russian governments operate piers': owners
-            head = singular[m[3]].lower()
+            head = self.singular[m[3]].lower()
             modifier = m[2].strip()
             for item in re.finditer(r"[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?", m[1]):
                 if item.group() in self.stopwords:
