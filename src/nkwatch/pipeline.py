@@ -372,9 +372,11 @@ class Tally:
 @dataclass(frozen=True)
 class Batching:
     """When a batch is committed: after this many documents, or this many seconds of work,
-    or at the end of a file, whichever comes first."""
+    or at the end of a file, whichever comes first. Time bounds the batches of ordinary
+    documents; the count bounds those of very short items, whose commits would otherwise
+    cost more than their work (each rewrites the pages of the band index it touched)."""
 
-    documents: int = 100
+    documents: int = 1000
     seconds: float = 2.0
 
 

@@ -48,7 +48,7 @@ if TYPE_CHECKING:
 @click.option(
     "--batch",
     type=click.IntRange(min=1),
-    default=100,
+    default=1000,
     show_default=True,
     help="Commit after this many documents (and at least every 2 seconds, and after each"
     " file): Ctrl-C keeps every committed batch.",
