@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from functools import cached_property
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 
@@ -119,10 +120,11 @@ class Document:
     outlet: str | None = None  # the publisher named by the container (site name, agency)
     url: str | None = None
 
-    @property
+    @cached_property
     def id(self) -> str:
         """Hash of where it was published and what it says: reading it again changes nothing,
-        while the same text at two addresses stays two versions for `dedupe` to group."""
+        while the same text at two addresses stays two versions for `dedupe` to group. Made
+        once (the text may be megabytes long)."""
         return digest(
             self.source, self.kind, self.title or "", str(self.published or ""), self.text
         )
