@@ -7,7 +7,7 @@ import pytest
 from nkwatch.dates import parse_date_line
 from nkwatch.describe import describe, is_citation_lead
 from nkwatch.model import Document
-from nkwatch.split import split
+from nkwatch.split import SIDEBAR_MAX_WORDS, split
 
 
 def doc(text: str, **kw: object) -> Document:
@@ -110,3 +110,24 @@ def test_a_byline_above_a_date_line_is_not_a_title() -> None:
     [post] = split(Document("paper.txt", "text", text, "sha-byline"))
     assert post.title != "By Yonhap"
     assert "fertilizer plant" in post.text and "Plant output falls short" in post.text
+
+
+ARTICLE = (
+    "Cement plant meets its plan\n\nMay 3, 2021\n\n"
+    + "The Sangwon cement plant met its yearly plan early, a source in the province said. " * 8
+)
+
+
+def test_a_sidebar_after_an_article_is_left_out() -> None:
+    sidebar = "\n\nRelated articles\n\nTractor plant opens\n\nRail line to Hyesan reopens\n"
+    [post] = split(doc(ARTICLE + sidebar))
+    assert "Tractor" not in post.text and post.text.rstrip().endswith("said.")
+
+
+def test_pages_run_together_are_not_cut_at_the_first_sidebar() -> None:
+    # one page's sidebar heading, then far more than a sidebar holds: more pages of the file
+    sidebar = "\n\nRelated articles\n\nTractor plant opens\n\n"
+    later = [ARTICLE.replace("May 3", f"May {day}") for day in range(4, 24)]
+    assert len(" ".join(later).split()) > SIDEBAR_MAX_WORDS
+    posts = split(doc(ARTICLE + sidebar + "\n\n".join(later)))
+    assert [p.published for p in posts] == [dt.date(2021, 5, day) for day in range(3, 24)]

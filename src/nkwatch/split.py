@@ -29,6 +29,8 @@ from nkwatch.model import Document, Origin, Post
 PREAMBLE_MAX_WORDS = 40
 UNTITLED_MIN = 2  # dated bylines with no title above them that make a listing
 SIDEBAR_AFTER_WORDS = 50  # a sidebar follows an article; a page that opens with one is a listing
+SIDEBAR_MAX_WORDS = 1_000  # ...and is a few dozen headlines, some with teasers: what runs on
+# longer after such a heading is more of the document (pages run together in one file)
 LABELLED_MIN = 3  # titles over section labels that make an undated listing
 SECTION_LABELS = re.compile(r"[A-Z][\w'’-]*(?:(?:,\s*|\s+&\s+|\s+and\s+|\s+)[A-Z][\w'’-]*){0,5}")
 
@@ -108,9 +110,16 @@ def find_headers(units: list[Unit]) -> list[Header]:
 
 def without_sidebar(text: str) -> str:
     """The text up to a trailing block of other items ('More From KCNA', 'Related
-    articles', 'You may also like') that follows at least SIDEBAR_AFTER_WORDS words."""
+    articles', 'You may also like') that follows at least SIDEBAR_AFTER_WORDS words and
+    runs on for at most SIDEBAR_MAX_WORDS."""
+    total = len(text.split())
+    before, counted = 0, 0  # words before the line looked at, counted up to `counted`
     for m in re.finditer(r"(?m)^[^\n]+$", text):
-        if is_sidebar_heading(m.group()) and len(text[: m.start()].split()) >= SIDEBAR_AFTER_WORDS:
+        if not is_sidebar_heading(m.group()):
+            continue
+        before += len(text[counted : m.start()].split())
+        counted = m.start()
+        if before >= SIDEBAR_AFTER_WORDS and total - before <= SIDEBAR_MAX_WORDS:
             return text[: m.start()].rstrip()
     return text
 
