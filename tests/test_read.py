@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from nkwatch.cli import main
 from nkwatch.errors import MalformedInput, UnreadableInput
 from nkwatch.model import Document
-from nkwatch.read import ReadFailure, read_file, read_paths
+from nkwatch.read import ReadFailure, read_file, read_one, read_paths
 
 from .conftest import SAMPLES
 
@@ -45,6 +45,20 @@ def test_html_main_text_without_navigation_or_footer() -> None:
     assert doc.published is not None and doc.published.isoformat() == "2021-05-17"
     assert "Kumsong Tractor Factory" in doc.text
     assert "Privacy policy" not in doc.text and "Subscribe" not in doc.text
+
+
+def test_feed_entries_without_text_are_counted_as_skipped(tmp_path: Path) -> None:
+    feed = tmp_path / "f.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+        "<item><title>A</title><link>https://example.org/a</link>"
+        "<description>The Nampho glass factory reopened.</description></item>"
+        "<item><title>Photo page</title><link>https://example.org/b</link></item>"
+        "</channel></rss>"
+    )
+    reading = read_one(feed)
+    assert [d.title for d in reading.items if isinstance(d, Document)] == ["A"]
+    assert reading.skipped == 1
 
 
 def test_feed_entries_become_documents() -> None:

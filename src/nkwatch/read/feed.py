@@ -9,7 +9,7 @@ from typing import Any
 from nkwatch.dates import parse_loose_date
 from nkwatch.errors import MalformedInput
 from nkwatch.model import Document
-from nkwatch.read.common import FileInfo, ReadFailure, Reading, normalise_newlines
+from nkwatch.read.common import FileInfo, ReadFailure, Reading, Skipped, normalise_newlines
 from nkwatch.read.html import html_to_text
 
 
@@ -30,9 +30,8 @@ def read_feed(text: str, file: FileInfo) -> Reading:
             reason = f"entry {i + 1} is unusable ({type(exc).__name__}: {exc}); the rest of the feed is read"
             docs.append(ReadFailure(source, reason))
             continue
-        if doc is not None:
-            docs.append(doc)
-    if not docs:
+        docs.append(doc if doc is not None else Skipped(source, f"entry {i + 1} has no text"))
+    if not any(isinstance(d, (Document, ReadFailure)) for d in docs):
         raise MalformedInput(f"{source}: the feed's entries hold no text")
     return docs
 
