@@ -17,7 +17,7 @@ from nkwatch.names import Keys
 
 MAX_CANDIDATES = 50  # the most promising matches per new post, by shared bands
 BAND_CAP = 50  # posts kept under one band key: more share only boilerplate or one story
-CROWDED_CANDIDATES = 10  # of them, the most judged that share no other key with a new post
+CROWDED_CANDIDATES = 10  # the most judged of the posts found under crowded keys only
 FINGERPRINTS_KEPT = 2_000  # a batch's posts are the likeliest matches of the next
 
 
