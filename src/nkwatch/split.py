@@ -112,14 +112,17 @@ def without_sidebar(text: str) -> str:
     """The text up to a trailing block of other items ('More From KCNA', 'Related
     articles', 'You may also like') that follows at least SIDEBAR_AFTER_WORDS words and
     runs on for at most SIDEBAR_MAX_WORDS."""
-    total = len(text.split())
+    total: int | None = None  # words in the text, counted once a heading needs it
     before, counted = 0, 0  # words before the line looked at, counted up to `counted`
     for m in re.finditer(r"(?m)^[^\n]+$", text):
         if not is_sidebar_heading(m.group()):
             continue
         before += len(text[counted : m.start()].split())
         counted = m.start()
-        if before >= SIDEBAR_AFTER_WORDS and total - before <= SIDEBAR_MAX_WORDS:
+        if before < SIDEBAR_AFTER_WORDS:
+            continue
+        total = len(text.split()) if total is None else total
+        if total - before <= SIDEBAR_MAX_WORDS:
             return text[: m.start()].rstrip()
     return text
 
