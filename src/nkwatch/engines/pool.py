@@ -93,7 +93,7 @@ class Flow:
     characters are in flight ahead of the global stages."""
 
     chunk: int = 16
-    ahead: int = 256
+    ahead: int = 2048  # the workers go on while the global stages commit and feed the index
     ahead_chars: int = 32_000_000
 
 
