@@ -74,14 +74,10 @@ class Pipeline:
         return bare
 
     def posts(self, document: Document) -> Sequence[Post]:
-        posts = self.described(document)
+        posts = [self.describe(p) for p in split(document)]
         if self.extractor is not None:
             posts = [self.extractor.extract(p) for p in posts]
         return posts
-
-    def described(self, document: Document) -> list[Post]:
-        """The document's posts, split and described, before extraction."""
-        return [self.describe(p) for p in split(document)]
 
     def describe(self, post: Post) -> Post:
         """One post as split, described: its title, date, authors and the outlets it cites."""

@@ -21,7 +21,7 @@ from nkwatch.model import (
     PostRow,
 )
 from nkwatch.store import schema as t
-from nkwatch.store.writes import chunks, statements
+from nkwatch.store.writes import chunks, stored_documents
 
 NULLS_LAST = sa.nulls_last
 
@@ -55,12 +55,8 @@ class Reads:
 
     def known_documents(self, document_ids: Sequence[str]) -> set[str]:
         """Those of these documents that are stored."""
-        found: set[str] = set()
         with self.read() as c:
-            known = statements(c.dialect.name).known_documents
-            for chunk in chunks(sorted(set(document_ids))):
-                found.update(c.scalars(known, {"ids": chunk}))
-        return found
+            return stored_documents(c, document_ids)
 
     def stats(self) -> dict[str, int]:
         out: dict[str, int] = {}

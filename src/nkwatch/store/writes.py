@@ -130,9 +130,7 @@ class Batch:
     def add_documents(self, documents: Sequence[Document]) -> set[str]:
         """Store documents; returns the ids of those that were not stored before (the
         writers' lock is held, so nothing else stores one meanwhile)."""
-        known: set[str] = set()
-        for chunk in chunks(sorted({d.id for d in documents})):
-            known.update(self.conn.scalars(self.sql.known_documents, {"ids": chunk}))
+        known = stored_documents(self.conn, [d.id for d in documents])
         now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         fresh: dict[str, dict[str, object]] = {}
         for d in documents:
@@ -422,6 +420,15 @@ class Batch:
             return 1
         self.conn.execute(m.update().where(m.c.key == INGESTS).values(value=now + 1))
         return int(now) + 1
+
+
+def stored_documents(conn: Connection, document_ids: Sequence[str]) -> set[str]:
+    """Those of these documents that are stored."""
+    known = statements(conn.dialect.name).known_documents
+    found: set[str] = set()
+    for chunk in chunks(sorted(set(document_ids))):
+        found.update(conn.scalars(known, {"ids": chunk}))
+    return found
 
 
 @cache
