@@ -17,6 +17,7 @@ from nkwatch.engines import pool
 from nkwatch.extract import Figures
 from nkwatch.model import Document, Post
 from nkwatch.pipeline import HELPED_CHARS, PART_POSTS, IngestReport, ingest_paths
+from nkwatch.split import POST_MAX_CHARS
 from nkwatch.store import open_store
 
 from .test_dask_engine import (
@@ -128,7 +129,7 @@ def test_a_worker_that_dies_loses_nothing(tmp_path: Path) -> None:
 
 
 class Dying(Pipeline):
-    """The stages, whose worker process dies as it takes a long post's figures."""
+    """The stages, whose worker process dies as it takes a post's figures."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -145,17 +146,17 @@ class Dying(Pipeline):
         extractor.figures = dying  # type: ignore[method-assign]
 
 
-def test_a_long_document_shared_with_the_workers_gives_the_in_process_result(
+def test_a_post_too_long_for_one_is_made_in_parts_on_the_workers_as_in_process(
     tmp_path: Path,
 ) -> None:
     from .hostile import one_long_line
 
     path = tmp_path / "long.txt"
-    path.write_bytes(one_long_line(HELPED_CHARS + 20_000))
+    path.write_bytes(one_long_line(2 * POST_MAX_CHARS + 20_000))
     runs = ingests(path, ((0, Pipeline()), (2, Pipeline()), (2, Dying())), tmp_path)
-    assert all((r.new_documents, r.posts) == (1, 1) for r, _ in runs)
+    assert all((r.new_documents, r.posts) == (1, 3) for r, _ in runs)
     made = [kb for _, kb in runs]
-    assert made[0][2].count('"id"') == 1 and made[0][3].count("\n") > 100
+    assert made[0][2].count('"id"') == 3 and made[0][3].count("\n") > 100
     assert made[1] == made[0]
     assert made[2] == made[0]
 

@@ -7,7 +7,7 @@ import pytest
 from nkwatch.dates import parse_date_line
 from nkwatch.describe import describe, is_citation_lead
 from nkwatch.model import Document
-from nkwatch.split import SIDEBAR_MAX_WORDS, split
+from nkwatch.split import POST_MAX_CHARS, SIDEBAR_MAX_WORDS, split
 
 
 def doc(text: str, **kw: object) -> Document:
@@ -131,3 +131,31 @@ def test_pages_run_together_are_not_cut_at_the_first_sidebar() -> None:
     assert len(" ".join(later).split()) > SIDEBAR_MAX_WORDS
     posts = split(doc(ARTICLE + sidebar + "\n\n".join(later)))
     assert [p.published for p in posts] == [dt.date(2021, 5, day) for day in range(3, 24)]
+
+
+def test_a_post_over_the_limit_is_cut_into_parts_at_paragraph_breaks() -> None:
+    paragraph = "The Sangwon cement plant met its yearly plan early, a source said. " * 30
+    body = "\n\n".join([paragraph.strip()] * (2 * POST_MAX_CHARS // len(paragraph) + 40))
+    text = f"Cement plant meets its plan\n\nMay 3, 2021\n\n{body}"
+    posts = split(doc(text))
+    assert [p.index for p in posts] == [0, 1, 2]
+    assert [p.title for p in posts] == [
+        f"Cement plant meets its plan (part {k} of 3)" for k in (1, 2, 3)
+    ]
+    assert {p.published for p in posts} == {dt.date(2021, 5, 3)}
+    assert all(len(p.text) <= POST_MAX_CHARS and p.text.endswith("said.") for p in posts)
+    kept = " ".join(p.text for p in posts).split()
+    assert kept == f"Cement plant meets its plan {body}".split()  # all but the date line
+
+
+def test_a_post_with_no_break_at_all_is_cut_at_the_limit() -> None:
+    text = "x" * (2 * POST_MAX_CHARS + 5)
+    posts = split(doc(text))
+    assert [len(p.text) for p in posts] == [POST_MAX_CHARS, POST_MAX_CHARS, 5]
+    assert [p.title for p in posts] == [None, None, None]
+
+
+def test_a_post_within_the_limit_is_whole() -> None:
+    text = "word " * (POST_MAX_CHARS // 5)
+    [post] = split(doc(text))
+    assert post.text == text.strip()

@@ -27,7 +27,7 @@ from nkwatch.dedupe import StoryAssigner
 from nkwatch.dedupe.prints import Fingerprint
 from nkwatch.describe import describe, plain_name
 from nkwatch.engines import portable
-from nkwatch.extract import Extractor, Figures
+from nkwatch.extract import Extractor
 from nkwatch.facts import Claimer
 from nkwatch.model import Claim, Document, Post
 from nkwatch.read import (
@@ -125,12 +125,9 @@ Finished = tuple[Post, Ready] | BaseException  # a post with its claims and fing
 
 
 class Helper(Protocol):
-    """Other processes that take part of a long document's work while this one does the
-    rest: the posts of a listing, or a long post's figures and fingerprint while this one
-    finds its names. Each call returns what waits for the answer."""
+    """Other processes that make a listing's posts, a part at a time, while this one
+    stores those before them. Each call returns what waits for the answer."""
 
-    def figures(self, post: Post) -> Callable[[], Figures]: ...
-    def fingerprint(self, post: Post, address: str | None) -> Callable[[], Fingerprint]: ...
     def finished(self, posts: list[Post]) -> Callable[[], list[Finished]]: ...
 
 
@@ -172,26 +169,15 @@ class Stages:
         return Prepared(posts, ready)
 
     def share(self, document: Document, helper: Helper) -> Prepared | Arriving:
-        """A document's work, a long one's shared with the `helper`: a listing's posts are
-        made there, a part at a time, and arrive in order as the global stages take them;
-        a long post's figures and fingerprint are made there while its names are found
-        here. The result is the same as `prepare`'s."""
-        extractor = self.pipeline.extractor
-        if extractor is None or len(document.text) < HELPED_CHARS:
+        """A document's work, a long one's shared with the `helper`: a listing's posts (a
+        long post's parts, `split.in_parts`) are made there, a part at a time, and arrive
+        in order as the global stages take them. The result is the same as `prepare`'s."""
+        if self.pipeline.extractor is None or len(document.text) < HELPED_CHARS:
             return self.prepare(document)
         posts = split(document)
         if len(posts) > 1:
             return Arriving(document, len(posts), map(helper.finished, parts(posts)))
-        address = address_of(document)
-        made: list[tuple[Post, Callable[[], Fingerprint]]] = []
-        for post in map(self.pipeline.describe, posts):
-            if len(post.text) < HELPED_CHARS:
-                made.append((extractor.extract(post), partial(self.fingerprint, post, address)))
-                continue
-            figures = helper.figures(post)
-            printed = helper.fingerprint(post, address)
-            made.append((extractor.join(post, extractor.names(post), figures()), printed))
-        return self.ready([post for post, _ in made], [printed() for _, printed in made])
+        return self.prepare(document)
 
     def outcomes(self, documents: Sequence[Document]) -> list[Prepared | BaseException]:
         """Each document prepared, in order; one a stage fails on gives the exception in its

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from nkwatch.dates import DateLine, find_published, parse_date_line
 from nkwatch.describe import (
@@ -31,6 +31,8 @@ UNTITLED_MIN = 2  # dated bylines with no title above them that make a listing
 SIDEBAR_AFTER_WORDS = 50  # a sidebar follows an article; a page that opens with one is a listing
 SIDEBAR_MAX_WORDS = 1_000  # ...and is a few dozen headlines, some with teasers: what runs on
 # longer after such a heading is more of the document (pages run together in one file)
+POST_MAX_CHARS = 200_000  # no article runs this long: a longer post is cut into parts
+CUT_MARKS = ("\n\n", "\n", ". ", " ")  # where a part ends, the first found in its last half
 LABELLED_MIN = 3  # titles over section labels that make an undated listing
 SECTION_LABELS = re.compile(r"[A-Z][\w'’-]*(?:(?:,\s*|\s+&\s+|\s+and\s+|\s+)[A-Z][\w'’-]*){0,5}")
 
@@ -165,7 +167,7 @@ def split(document: Document) -> list[Post]:
     units = units_of(text)
     headers = find_headers(units) or untitled_headers(units_of(text, lines=True))
     if not headers:
-        return [single_post(document, units)]
+        return in_parts([single_post(document, units)])
     posts = []
     document_id = document.id  # a hash of the whole text: taken once, not once a post
     preamble = text[: headers[0].start].strip()
@@ -190,7 +192,42 @@ def split(document: Document) -> list[Post]:
                 origins=publisher_of(document),
             )
         )
-    return posts
+    return in_parts(posts)
+
+
+def in_parts(posts: list[Post]) -> list[Post]:
+    """The posts, each over POST_MAX_CHARS characters cut into parts that are posts of
+    their own, titled 'Title (part 2 of 25)', so that no stage holds a whole file of text
+    with no breaks as one post, and parts go to several processes."""
+    if all(len(post.text) <= POST_MAX_CHARS for post in posts):
+        return posts
+    out: list[Post] = []
+    for post in posts:
+        pieces = cut(post.text, POST_MAX_CHARS)
+        for k, piece in enumerate(pieces, 1):
+            title = post.title
+            if title and len(pieces) > 1:
+                title = f"{title} (part {k} of {len(pieces)})"
+            out.append(replace(post, index=len(out), text=piece, title=title))
+    return out
+
+
+def cut(text: str, limit: int) -> list[str]:
+    """The text in pieces of at most `limit` characters, each ending at a paragraph break,
+    else a line break, a sentence end or a space in its last half (else at the limit)."""
+    pieces = []
+    start = 0
+    while len(text) - start > limit:
+        end = start + limit
+        for mark in CUT_MARKS:
+            at = text.rfind(mark, start + limit // 2, end)
+            if at != -1:
+                end = at + len(mark)
+                break
+        pieces.append(text[start:end].strip())
+        start = end
+    pieces.append(text[start:].strip())
+    return [piece for piece in pieces if piece]
 
 
 def address_of(document: Document) -> str | None:

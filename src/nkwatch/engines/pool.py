@@ -34,9 +34,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from nkwatch.dedupe.prints import Fingerprint
 from nkwatch.engines import Opener
-from nkwatch.extract import Figures
 from nkwatch.model import Document, Post
 from nkwatch.pipeline import (
     Arriving,
@@ -118,16 +116,6 @@ def _prepare(documents: Sequence[Document]) -> list[Prepared | BaseException]:
     return _stages().outcomes(documents)
 
 
-def _figures(post: Post) -> Figures:
-    extractor = _stages().pipeline.extractor
-    assert extractor is not None
-    return extractor.figures(post)
-
-
-def _fingerprint(post: Post, address: str | None) -> Fingerprint:
-    return _stages().fingerprint(post, address)
-
-
 def _finish(posts: list[Post]) -> list[Finished]:
     return _stages().finish(posts)
 
@@ -155,19 +143,11 @@ class Workers:
 
 class Helping:
     """The workers as a `Helper` to this process's work on one long document (a listing's
-    posts, a long post's figures): a worker that dies leaves its part to be done here."""
+    posts, a long post's parts): a worker that dies leaves its part to be done here."""
 
     def __init__(self, workers: Workers, stages: Stages):
         self.workers = workers
         self.stages = stages
-
-    def figures(self, post: Post) -> Callable[[], Figures]:
-        extractor = self.stages.pipeline.extractor
-        assert extractor is not None
-        return self.later(_figures, extractor.figures, post)
-
-    def fingerprint(self, post: Post, address: str | None) -> Callable[[], Fingerprint]:
-        return self.later(_fingerprint, self.stages.fingerprint, post, address)
 
     def finished(self, posts: list[Post]) -> Callable[[], list[Finished]]:
         return self.later(_finish, self.stages.finish, posts)

@@ -47,7 +47,7 @@ class Extractor:
 
     def figures(self, post: Post) -> Figures:
         """The quantities and dates a post states: the other half, which needs nothing of
-        the first (another process may do it meanwhile)."""
+        the first."""
         quantities = self.quantities.scan(post.text)
         spans = [(q.start, q.end) for q in quantities]
         return quantities, self.dates.find(post.text, post.published, spans, post.title)
