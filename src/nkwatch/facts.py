@@ -139,17 +139,6 @@ def distance(m: Mention | DateMention | Attribution, q: Spanned) -> int:
     return 0
 
 
-def clause(text: str, within: Span, q: Spanned) -> Span:
-    """The clause of a sentence holding a figure: cut at semicolons, dashes and ', but'."""
-    left, right = within.start, within.end
-    for m in CLAUSE_END.finditer(text, within.start, q.start):
-        left = m.end()
-    found = CLAUSE_END.search(text, q.end, within.end)
-    if found:
-        right = found.start()
-    return Span(left, right)
-
-
 class Layout:
     """One post's mentions, dates, figures and attributions placed for lookup by span, and
     where its dateline and paragraphs end: built once per post, so each figure asks about
@@ -165,6 +154,24 @@ class Layout:
         self.quantities = Placed(post.quantities)
         self.attributions = Placed(post.attributions)
         self.baselines: dict[tuple[int, int], bool] = {}
+
+    @cached_property
+    def clause_ends(self) -> tuple[list[int], list[int]]:
+        """Where each clause end (CLAUSE_END) starts and ends, found in one pass."""
+        found = [m.span() for m in CLAUSE_END.finditer(self.text)]
+        return [a for a, _ in found], [b for _, b in found]
+
+    def clause(self, within: Span, q: Spanned) -> Span:
+        """The clause of a sentence holding a figure: cut at semicolons, dashes and ', but'."""
+        starts, ends = self.clause_ends
+        left, right = within.start, within.end
+        i = bisect_right(ends, q.start) - 1  # the last clause end before the figure...
+        if i >= 0 and starts[i] >= within.start:  # ...inside its sentence
+            left = ends[i]
+        j = bisect_left(starts, q.end)  # the first after it
+        if j < len(starts) and ends[j] <= within.end:
+            right = starts[j]
+        return Span(left, right)
 
     @cached_property
     def pointers(self) -> tuple[list[int], list[tuple[int, str]]]:
@@ -229,7 +236,7 @@ class Claimer:
             if d.precision == "year" or d.start < filed:
                 continue  # a year is a period, not an event; a dateline files the item
             bounds = Span(*sentence(text, d.start, d.end))
-            scope = clause(text, bounds, d)
+            scope = layout.clause(bounds, d)
             if layout.quantities.inside(scope.start, scope.end):
                 continue  # the date dates a figure's claim
             names = [(m.start, m.end) for m in layout.mentions.inside(scope.start, scope.end)]
@@ -294,7 +301,7 @@ class Claimer:
     def claim(self, layout: Layout, q: Quantity, part: int = 0) -> Claim:
         post, text = layout.post, layout.text
         bounds = Span(*sentence(text, q.start, q.end))
-        scope = clause(text, bounds, q)
+        scope = layout.clause(bounds, q)
         measure = measure_of(q.kind)
         near = [  # a name inside the figure's own words ("per kilogram") is not its subject
             m
@@ -413,11 +420,10 @@ class Claimer:
         dates = [
             d
             for d in layout.dates.inside(bounds.start, bounds.end)
-            if (d.end <= q.start or d.start >= q.end) and not layout.is_baseline(bounds, d)
+            if d.end <= q.start or d.start >= q.end
         ]
-        if not dates:
-            return None
-        return min(dates, key=lambda d: (not part.holds(d.start, d.end), distance(d, q)))
+        dates.sort(key=lambda d: (not part.holds(d.start, d.end), distance(d, q)))
+        return next((d for d in dates if not layout.is_baseline(bounds, d)), None)
 
     def said_by(self, layout: Layout, q: Spanned, bounds: Span) -> tuple[str, str] | None:
         """(who, kind): the attribution over the figure's sentence, else the quoted outlet."""

@@ -37,6 +37,7 @@ RATE_BEFORE = re.compile(
     r"sold|sells|selling|bought|buys|fetch\w*|stood|worth|equal\w*|was|were|is|at)\b)[^.;!?]*$",
     re.I,
 )
+POINT = re.compile(r"point[\s-](\w+)", re.I)  # "5 point 3 million"
 RANGE_GAP = re.compile(r"^\s*(?:-|–|—|~|to|and|&|or)\s*(?:\S{1,4}\s*)?$", re.I)
 SENTENCE_END = re.compile(r"[.!?][\"'”’)]*(?=\s)|\n")
 MONTH_NAMED = re.compile(rf"\b(?:in|for|during)\s+{MONTH_NAME}(?![a-z])")
@@ -212,7 +213,7 @@ class QuantityScanner:
                 number: float | None = float(GROUPING.sub("", m["attached"]))
             elif m["digits"]:
                 digits = GROUPING.sub("", m["digits"])
-                point = re.search(r"point[\s-](\w+)", m[0][len(m["digits"]) :], re.I)
+                point = POINT.search(m[0], len(m["digits"]))
                 number = float(digits)
                 if point and point[1].lower() in self.words:
                     number += float(f"0.{int(self.words[point[1].lower()][0])}")
