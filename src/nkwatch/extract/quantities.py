@@ -340,26 +340,24 @@ class QuantityScanner:
         if per == q.unit:
             per = None
         q = replace(q, text=text[q.start : end], end=end, per=per)
-        kind = self.kind_of(text, q, found.group, cues)
-        staple = found.group == "money" and bool(staples.within(0, *sentence(text, q.start, q.end)))
+        bounds = sentence(text, q.start, q.end)
+        kind = self.kind_of(text, q, found.group, cues, bounds)
+        staple = found.group == "money" and bool(staples.within(0, *bounds))
         if kind == "other" and staple:
             kind = "price"
         if kind == "price" and q.unit == "KPW" and per is None and staple:
             per = "kg"
-        if (
-            kind == "trade"
-            and per is None
-            and MONTH_NAMED.search(text, *sentence(text, q.start, q.end))
-        ):
+        if kind == "trade" and per is None and MONTH_NAMED.search(text, *bounds):
             per = "month"  # a trade figure for a month named in its sentence: a monthly total
         return replace(q, kind=kind, per=per)
 
-    def kind_of(self, text: str, q: Quantity, group: str, cues: CueSpans) -> str:
-        """The kind whose cue stands nearest the quantity, within its sentence; failing
-        that, the cue nearest the end of the sentence before (a figure's topic carries
-        over: 'Coal exports fell in March. ... 1.44 million tons in January')."""
-        start, end = sentence(text, q.start, q.end)
-        start, end = max(start, q.start - 120), min(end, q.end + 100)
+    def kind_of(
+        self, text: str, q: Quantity, group: str, cues: CueSpans, bounds: tuple[int, int]
+    ) -> str:
+        """The kind whose cue stands nearest the quantity, within its sentence (`bounds`);
+        failing that, the cue nearest the end of the sentence before (a figure's topic
+        carries over: 'Coal exports fell in March. ... 1.44 million tons in January')."""
+        start, end = max(bounds[0], q.start - 120), min(bounds[1], q.end + 100)
         kind = self.nearest_cue(cues, q, group, start, end)
         if kind is None and start > 0:
             prior, _ = sentence(text, start - 2, start - 1)
