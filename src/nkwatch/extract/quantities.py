@@ -37,6 +37,10 @@ RATE_BEFORE = re.compile(
     r"sold|sells|selling|bought|buys|fetch\w*|stood|worth|equal\w*|was|were|is|at)\b)[^.;!?]*$",
     re.I,
 )
+# A cue is words: a letter must follow where one matches. Said first, it lets the scan
+# pass over every other position at once (a third of the time over prose, a quarter
+# over figures) rather than try each of a cue's words there.
+WORD_AHEAD = r"(?=[^\W\d_])"
 POINT = re.compile(r"point[\s-](\w+)", re.I)  # "5 point 3 million"
 RANGE_GAP = re.compile(r"^\s*(?:-|–|—|~|to|and|&|or)\s*(?:\S{1,4}\s*)?$", re.I)
 SENTENCE_END = re.compile(r"[.!?][\"'”’)]*(?=\s)|\n")
@@ -201,7 +205,7 @@ class QuantityScanner:
             KindCue(
                 r["kind"],
                 frozenset(r["groups"].split(",")),
-                re.compile(r["cue"], re.I) if r["cue"] else None,
+                re.compile(rf"{WORD_AHEAD}(?:{r['cue']})", re.I) if r["cue"] else None,
             )
             for r in read_table("quantity_kinds.tsv")
         ]
