@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 
 from nkwatch.extract.quantities import QuantityScanner
@@ -201,3 +204,24 @@ def test_thousands_grouped_by_spaces_and_a_year_before_a_count(scan: QuantitySca
     assert (grouped.text, grouped.value, grouped.unit) == ("18 000 tons", 18000.0, "t")
     count = only(scan, "In 2014 300 workers joined the site.")
     assert (count.text, count.value) == ("300 workers", 300.0)
+
+
+def test_the_kind_cues_find_what_they_would_without_the_letter_ahead(
+    scan: QuantityScanner, shared: Path
+) -> None:
+    """A kind's cue is tried only where a letter follows: the table's cues are words, so
+    they find the same spans as when tried everywhere, over prose, figures and symbols."""
+    from nkwatch.pkgdata import read_table
+
+    from .hostile import digits, punctuation
+
+    seeds = sorted((shared / "corpus" / "seeds").iterdir())
+    text = "\n".join(p.read_text(errors="ignore") for p in seeds if p.is_file())
+    text += digits(20_000).decode() + punctuation(20_000).decode() + " 5% of the 3,000 "
+    cues = [r["cue"] for r in read_table("quantity_kinds.tsv") if r["cue"]]
+    fast = [k.pattern for k in scan.kinds if k.pattern is not None]
+    assert len(cues) == len(fast) > 5
+    for cue, pattern in zip(cues, fast, strict=True):
+        everywhere = [m.span() for m in re.compile(cue, re.I).finditer(text)]
+        assert [m.span() for m in pattern.finditer(text)] == everywhere
+    assert sum(len(list(p.finditer(text))) for p in fast) > 50  # the text holds cues
