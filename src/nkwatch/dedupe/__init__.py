@@ -19,8 +19,8 @@ of one page find each other whatever their page furniture.
 from nkwatch.dedupe.assign import (
     BAND_CAP,
     CROWDED_CANDIDATES,
-    FINGERPRINTS_KEPT,
     MAX_CANDIDATES,
+    SHINGLES_KEPT,
     Candidates,
     StoryAssigner,
     story_id_of,
@@ -63,7 +63,7 @@ __all__ = [
     "BAND_CAP",
     "CROWDED_CANDIDATES",
     "DEFAULT",
-    "FINGERPRINTS_KEPT",
+    "SHINGLES_KEPT",
     "MAX_CANDIDATES",
     "NUM_PERM",
     "ROWS",

@@ -18,12 +18,19 @@ from nkwatch.names import Keys
 MAX_CANDIDATES = 50  # the most promising matches per new post, by shared bands
 BAND_CAP = 50  # posts kept under one band key: more share only boilerplate or one story
 CROWDED_CANDIDATES = 10  # the most judged of the posts found under crowded keys only
-FINGERPRINTS_KEPT = 2_000  # a batch's posts are the likeliest matches of the next
+SHINGLES_KEPT = 600_000  # fingerprints kept, counted by their word runs (about 100 MB):
+# the posts just stored are the likeliest matches of the next; short ones, many more of them
+PRINT_WEIGHT = 12  # what a fingerprint holds besides its word runs, as many word runs
 
 
 def story_id_of(first_post_id: str) -> str:
     """A story is named after its smallest post id, so its id does not depend on ingest order."""
     return "st-" + digest("story", first_post_id)[:12]
+
+
+def weight(fp: Fingerprint) -> int:
+    """What keeping a fingerprint costs, in word runs (about 150 bytes each)."""
+    return len(fp.shingles) + PRINT_WEIGHT
 
 
 def top(counts: list[tuple[str, int]], n: int) -> list[tuple[str, int]]:
@@ -95,10 +102,11 @@ class RunIndex:
 class StoryAssigner:
     """The dedupe stage: where each new post goes, given the posts stored before it."""
 
-    def __init__(self, thresholds: Thresholds = DEFAULT, kept: int = FINGERPRINTS_KEPT):
+    def __init__(self, thresholds: Thresholds = DEFAULT, kept: int = SHINGLES_KEPT):
         self.thresholds = thresholds
         self.keys = Keys()
-        self._kept = kept
+        self._kept = kept  # word runs of the fingerprints kept, at most
+        self._held = 0  # ...and now
         self._prints: OrderedDict[str, Fingerprint] = OrderedDict()
         # The posts under each crowded band key: no post is filed under it again, so the
         # list is final and is read once per run instead of once per post that shares it.
@@ -152,6 +160,7 @@ class StoryAssigner:
             band = fp.address_band
             peers = set(self.candidates(index, [band])) if band else set()
             others = dict.fromkeys([*self.candidates(index, every), *sorted(peers)])
+            self._fetch(store, [other for other in others if other not in self._prints])
             for other in others:
                 match = judge(self._print_of(store, other), fp, self.thresholds, other in peers)
                 if match:
@@ -192,16 +201,27 @@ class StoryAssigner:
     def _print_of(self, store: Candidates, post_id: str) -> Fingerprint:
         fp = self._prints.get(post_id)
         if fp is None:
-            text, published, title = store.post_prints([post_id])[post_id]
-            fp = Fingerprint(
-                text, dt.date.fromisoformat(published) if published else None, title, self.keys
-            )
-            self._remember(post_id, fp)
+            fp = self._fetch(store, [post_id])[post_id]
         else:
             self._prints.move_to_end(post_id)
         return fp
 
+    def _fetch(self, store: Candidates, post_ids: list[str]) -> dict[str, Fingerprint]:
+        """The fingerprints of stored posts, made again from their text (asked at once)."""
+        if not post_ids:
+            return {}
+        made = {}
+        for post_id, (text, published, title) in store.post_prints(post_ids).items():
+            day = dt.date.fromisoformat(published) if published else None
+            made[post_id] = fp = Fingerprint(text, day, title, self.keys)
+            self._remember(post_id, fp)
+        return made
+
     def _remember(self, post_id: str, fp: Fingerprint) -> None:
+        if (old := self._prints.pop(post_id, None)) is not None:
+            self._held -= weight(old)
         self._prints[post_id] = fp
-        if len(self._prints) > self._kept:
-            self._prints.popitem(last=False)
+        self._held += weight(fp)
+        while self._held > self._kept and len(self._prints) > 1:
+            _, dropped = self._prints.popitem(last=False)
+            self._held -= weight(dropped)

@@ -109,7 +109,7 @@ class Batch:
         before the batch commits."""
         for table, rows in self.pending.items():
             if rows and (tables is None or table in tables):
-                insert = self.sql.add_link if table is t.story_links else table.insert()
+                insert = self.sql.add_link if table is t.story_links else insert_into(table)
                 if self.conn.dialect.name == "sqlite":  # plain text and numbers: as they are
                     self.conn.exec_driver_sql(sqlite_insert(insert, tuple(rows[0])), rows)
                 else:  # SQLAlchemy sends the rows to a server many to a statement
@@ -429,6 +429,13 @@ def stored_documents(conn: Connection, document_ids: Sequence[str]) -> set[str]:
     for chunk in chunks(sorted(set(document_ids))):
         found.update(conn.scalars(known, {"ids": chunk}))
     return found
+
+
+@cache
+def insert_into(table: sa.Table) -> sa.Insert:
+    """One insert statement per table, so that its SQLite text is made once (`sqlite_insert`
+    knows a statement by identity) and not again at every flush."""
+    return table.insert()
 
 
 @cache
