@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import Counter
+from pathlib import Path
 
 from nkwatch.dedupe import (
     BAND_CAP,
@@ -397,3 +398,55 @@ def test_a_standfirst_above_the_lead_does_not_hide_a_copy_from_the_index() -> No
     )
     with_standfirst, without = fp(standfirst + WIRE), fp(" ".join(WIRE.split()[:45]))
     assert set(with_standfirst.band_keys) & set(without.band_keys)
+
+
+def test_a_run_alone_files_stories_as_the_store_would(tmp_path: Path) -> None:
+    """A run into a new knowledge base answers which story a post is in from its own
+    record; with a post stored before it, the store answers. A post that copies two
+    stories merges them, and a later copy of either joins the merged story, both ways."""
+    import json
+
+    from click.testing import CliRunner
+
+    from nkwatch.cli import main
+
+    mill = (
+        "The Kim Chaek steel complex in Chongjin raised its output of rolled steel by a fifth "
+        "this spring after a new oxygen plant was finished, a source in North Hamgyong told "
+        "reporters on Monday. Workers were moved from the coke ovens to the new line, and "
+        "the complex asked the provincial committee for more coal from the Aoji mine. "
+    )
+    port = (
+        "Fishing boats at Sinpo harbour stayed in port for most of May because diesel cost "
+        "more than the catch could pay for, according to a trader in South Hamgyong. The "
+        "price of a kilogram of squid at the Sinpo market doubled, and the local fisheries "
+        "station cut the rations it hands to the families of its crews. "
+    )
+    texts = {
+        "a": mill * 2,
+        "b": port * 2,
+        "c": mill * 2 + "\n\n" + port * 2,
+        "d": mill * 2 + "More.",
+    }
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in texts.items():  # one file, read in this order
+        (docs / f"{name}.txt").write_text(text)
+
+    def stories(db: Path) -> set[tuple[str, frozenset[str]]]:
+        for folder in [docs] if not db.name.startswith("seeded") else [seed, docs]:
+            done = CliRunner().invoke(main, ["ingest", str(folder), "--db", str(db), "-q"])
+            assert done.exit_code == 0, done.output
+        shown = CliRunner().invoke(main, ["stories", "--format", "jsonl", "--db", str(db)])
+        found = [json.loads(line) for line in shown.stdout.splitlines()]
+        return {(s["id"], frozenset(p["source"] for p in s["posts"])) for s in found}
+
+    seed = tmp_path / "seed"
+    seed.mkdir()
+    (seed / "other.txt").write_text(
+        "Rain fell on the rice paddies of South Hwanghae all week. " * 6
+    )
+    alone, seeded = stories(tmp_path / "alone.db"), stories(tmp_path / "seeded.db")
+    merged = frozenset(str(docs / f"{n}.txt") for n in "abcd")
+    assert merged in {posts for _, posts in alone}  # c joined a's and b's stories, d joined
+    assert {s for s in seeded if str(seed / "other.txt") not in s[1]} == alone

@@ -59,9 +59,12 @@ class Candidates(Protocol):
 
 
 class Index(Protocol):
-    """The questions about stored posts' bands and hashes: the store's, or a run's own."""
+    """The questions about stored posts' bands, hashes and stories: the store's, or a
+    run's own."""
 
     def twin_of(self, exact: str) -> str | None: ...
+    def stories_of(self, post_ids: Sequence[str]) -> dict[str, str]: ...
+    def first_posts(self, story_ids: Sequence[str]) -> list[str]: ...
     def band_counts(self, keys: Sequence[int]) -> list[tuple[str, int]]: ...
     def band_members(self, keys: Sequence[int]) -> dict[int, list[str]]: ...
     def crowded_bands(self, keys: Sequence[int], cap: int) -> set[int]: ...
@@ -75,9 +78,18 @@ class RunIndex:
     def __init__(self) -> None:
         self.bands: dict[int, list[str]] = {}
         self.exact: dict[str, str] = {}
+        self.story: dict[str, str] = {}  # each post's story
+        self.members: dict[str, list[str]] = {}  # each story's posts
+        self.first: dict[str, str] = {}  # each story's smallest post id
 
     def twin_of(self, exact: str) -> str | None:
         return self.exact.get(exact)
+
+    def stories_of(self, post_ids: Sequence[str]) -> dict[str, str]:
+        return {p: self.story[p] for p in post_ids if p in self.story}
+
+    def first_posts(self, story_ids: Sequence[str]) -> list[str]:
+        return [self.first[s] for s in sorted(set(story_ids)) if s in self.first]
 
     def band_counts(self, keys: Sequence[int]) -> list[tuple[str, int]]:
         counts: Counter[str] = Counter()
@@ -97,6 +109,16 @@ class RunIndex:
         self.exact.setdefault(d.exact, d.post_id)
         for key in d.band_keys:
             self.bands.setdefault(key, []).append(d.post_id)
+        members = self.members.setdefault(d.story_id, [])
+        for old in d.merged:  # the stories the post joined move into its story
+            for post_id in self.members.pop(old, []):
+                self.story[post_id] = d.story_id
+                members.append(post_id)
+            del self.first[old]
+        self.story[d.post_id] = d.story_id
+        members.append(d.post_id)
+        # the story is named after the smallest post of the post and the stories it joined
+        self.first[d.story_id] = min(d.post_id, self.first.get(d.story_id, d.post_id))
 
 
 class StoryAssigner:
@@ -169,8 +191,8 @@ class StoryAssigner:
             # again, so every look-up stays bounded however large the store grows.
             keys = tuple(k for k in every if k not in self._crowded)
         self._remember(post.id, fp)
-        joined = sorted(set(store.stories_of([x.old for x in links]).values()))
-        story = story_id_of(min([post.id, *store.first_posts(joined)]))
+        joined = sorted(set(index.stories_of([x.old for x in links]).values()))
+        story = story_id_of(min([post.id, *index.first_posts(joined)]))
         decision = StoryDecision(
             post.id, fp.exact, keys, story, tuple(links), tuple(s for s in joined if s != story)
         )
