@@ -162,10 +162,7 @@ class Stages:
     def prepare(self, document: Document) -> Prepared:
         posts = list(self.pipeline.posts(document))
         address = address_of(document) if len(posts) == 1 else None
-        return self.ready(posts, [self.fingerprint(post, address) for post in posts])
-
-    def ready(self, posts: list[Post], prints: list[Fingerprint]) -> Prepared:
-        ready = [Ready(self.claimer.claims(p), fp) for p, fp in zip(posts, prints, strict=True)]
+        ready = [Ready(self.claimer.claims(p), self.fingerprint(p, address)) for p in posts]
         return Prepared(posts, ready)
 
     def share(self, document: Document, helper: Helper) -> Prepared | Arriving:

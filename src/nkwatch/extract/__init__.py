@@ -31,7 +31,10 @@ class Extractor:
         self.dates = DateFinder()
 
     def extract(self, post: Post) -> Post:
-        return self.join(post, self.names(post), self.figures(post))
+        (mentions, attributions), (quantities, dates) = self.names(post), self.figures(post)
+        return dataclasses.replace(
+            post, mentions=mentions, attributions=attributions, quantities=quantities, dates=dates
+        )
 
     def names(self, post: Post) -> Names:
         """The entities a post names, and who it says said what: one half of `extract`."""
@@ -51,10 +54,3 @@ class Extractor:
         quantities = self.quantities.scan(post.text)
         spans = [(q.start, q.end) for q in quantities]
         return quantities, self.dates.find(post.text, post.published, spans, post.title)
-
-    @staticmethod
-    def join(post: Post, names: Names, figures: Figures) -> Post:
-        (mentions, attributions), (quantities, dates) = names, figures
-        return dataclasses.replace(
-            post, mentions=mentions, attributions=attributions, quantities=quantities, dates=dates
-        )
