@@ -152,6 +152,12 @@ def test_two_workers_give_the_serial_result_though_one_is_killed_mid_run(
     assert got == serial
 
 
+def interruptible() -> None:
+    """In the child: Ctrl-C as at a terminal, even when the tests run as a background job
+    (which starts with SIGINT ignored, and a child would inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_one_worker_stopped_by_ctrl_c_and_run_again_gives_the_serial_result(
     corpus: list[str], serial: Result, tmp_path: Path
 ) -> None:
@@ -163,6 +169,7 @@ def test_one_worker_stopped_by_ctrl_c_and_run_again_gives_the_serial_result(
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # Ctrl-C at a terminal reaches the whole process group
+        preexec_fn=interruptible,
     )
     deadline = time.monotonic() + 90
     while committed(db) < 10 and child.poll() is None and time.monotonic() < deadline:

@@ -73,6 +73,12 @@ def nkwatch(*args: str) -> list[str]:
     return [sys.executable, "-m", "nkwatch", *args]
 
 
+def interruptible() -> None:
+    """In the child: Ctrl-C as at a terminal, even when the tests run as a background job
+    (which starts with SIGINT ignored, and a child would inherit that)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_keeps_committed_batches_and_a_rerun_finishes_the_same(
     tmp_path: Path, pipeline: Pipeline
 ) -> None:
@@ -87,6 +93,7 @@ def test_ctrl_c_keeps_committed_batches_and_a_rerun_finishes_the_same(
         stderr=subprocess.PIPE,
         text=True,
         env=env,
+        preexec_fn=interruptible,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and child.poll() is None:
