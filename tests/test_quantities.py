@@ -156,6 +156,9 @@ def test_from_one_figure_to_another_is_two_figures(scan: QuantityScanner) -> Non
         ("Imports fell 31-point-nine percent.", 31.9, "%"),
         ("The state holds twenty-five percent of the venture.", 25, "%"),
         ("Output reached 1.5 million tons.", 1_500_000, "t"),
+        # a scale word after a line break, as text taken from a PDF's lines has it
+        ("Output reached 1.5\nmillion tons.", 1_500_000, "t"),
+        ("Trade came to 2.4\n\tbillion dollars.", 2_400_000_000, "USD"),
     ],
 )
 def test_numbers_in_words(scan: QuantityScanner, text: str, value: float, unit: str) -> None:

@@ -154,7 +154,7 @@ class QuantityScanner:
         in_words = rf"(?:{word})(?:[\s-]+(?:and[\s-]+)?(?:{word}))*"
         self.amount = re.compile(
             rf"(?<![\w.,/])(?:(?P<digits>{DIGITS})(?:[\s-]point[\s-](?:{word}))?|(?P<words>{in_words}"
-            rf"(?:[\s-]point[\s-](?:{word})(?:[\s-](?:{word}))*)?))(?P<scale>[\s-]+(?:{scale})\b)?(?![\w])"
+            rf"(?:[\s-]point[\s-](?:{word})(?:[\s-](?:{word}))*)?))(?P<scale>[\s-]+(?P<scale_word>{scale})\b)?(?![\w])"
             rf"|(?<![\w.,/])(?P<attached>{DIGITS})(?=[a-zA-Z%])",
             re.I,
         )
@@ -225,7 +225,7 @@ class QuantityScanner:
                 number = parse_words(m["words"], self.words)
             if number is None:
                 continue
-            scale = self.words[m["scale"].strip(" -").lower()][0] if m["scale"] else 1.0
+            scale = self.words[m["scale_word"].lower()][0] if m["scale"] else 1.0
             found.append(Amount(number * scale, m.start(), m.end(), scale))
         return found
 
