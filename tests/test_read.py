@@ -317,6 +317,18 @@ def test_html_where_trafilatura_finds_nothing_is_read_for_its_visible_text(
     )
 
 
+def test_html_with_control_characters_is_read_without_them(tmp_path: Path) -> None:
+    """A byte damaged into a control character, in the markup or the text, costs only
+    itself (the HTML parsers refuse such characters in the text they build)."""
+    clean = (FIXTURES / "bulletin.html").read_bytes()
+    [want] = read_file(FIXTURES / "bulletin.html")
+    damaged = clean.replace(b"<body", b"\x1c<body", 1).replace(b"Another", b"Another\x0b", 1)
+    f = tmp_path / "bulletin.html"
+    f.write_bytes(damaged)
+    [doc] = read_file(f)
+    assert (doc.text, doc.title) == (want.text, want.title)
+
+
 def test_html_page_metadata_from_its_markup() -> None:
     [doc] = read_file(FIXTURES / "bulletin.html")
     assert doc.outlet == "Border Trade Bulletin"

@@ -12,6 +12,7 @@ from typing import Any
 from nkwatch.dates import parse_loose_date
 from nkwatch.errors import MalformedInput
 from nkwatch.model import Document
+from nkwatch.printable import printable
 from nkwatch.read.common import FileInfo, Reading, normalise_newlines, plausible_date, split_authors
 
 HIDDEN = ("script", "style", "nav", "header", "footer", "aside", "noscript", "template",
@@ -67,6 +68,7 @@ def read_html(html: str, file: FileInfo) -> Reading:
         raise MalformedInput(
             f"{file.source}: no HTML elements found; if it is plain text, rename it .txt"
         )
+    html = printable(html)  # a control character is no text, and the HTML parsers refuse it
     extracted = main_text(html)
     visible = visible_text(html)
     text = extracted.text if extracted is not None else ""
@@ -211,6 +213,7 @@ def html_to_text(fragment: str) -> str:
 
     if "<" not in fragment:
         return fragment
+    fragment = printable(fragment)  # as in read_html
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except Exception:  # a broken fragment: fall back to stripping tags
