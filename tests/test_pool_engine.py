@@ -11,12 +11,13 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from nkwatch import Pipeline
+from nkwatch import Pipeline, extract_paths
 from nkwatch.cli import main
 from nkwatch.engines import pool
 from nkwatch.extract import Figures
 from nkwatch.model import Document, Post
 from nkwatch.pipeline import HELPED_CHARS, PART_POSTS, IngestReport, ingest_paths
+from nkwatch.read import ReadFailure
 from nkwatch.split import POST_MAX_CHARS
 from nkwatch.store import open_store
 
@@ -242,6 +243,23 @@ def test_a_post_a_stage_fails_on_is_left_out_of_its_listing_and_named(tmp_path: 
             " please report this",
         )
     ]
+
+
+def test_extract_says_a_post_a_stage_fails_on_in_its_place_and_keeps_the_rest(
+    tmp_path: Path,
+) -> None:
+    whole = list(extract_paths([listing(tmp_path / "whole.txt")], BrittlePost()))
+    marked = list(extract_paths([listing(tmp_path / "marked.txt", 300)], BrittlePost()))
+    failures = [(n, i) for n, i in enumerate(marked) if isinstance(i, ReadFailure)]
+    assert [(n, i.reason) for n, i in failures] == [
+        (
+            300,
+            "nkwatch failed on a post of it (ValueError: a stage broke on this post);"
+            " please report this",
+        )
+    ]
+    kept = [i for i in marked if isinstance(i, Post)]
+    assert [p.title for p in kept] == [p.title for n, p in enumerate(whole) if n != 300]
 
 
 def test_jobs_go_with_the_local_engine_only(tmp_path: Path) -> None:

@@ -368,14 +368,25 @@ def extract_paths(
     max_chars: int = MAX_CHARS,
 ) -> Iterator[Post | ReadFailure]:
     """Posts of every document under the paths, in reading order; a file (or an item in
-    it) that cannot be read is yielded as a ReadFailure, never raised. `on_note` hears
-    what was left out of items kept (a date outside the calendar)."""
+    it) that cannot be read is yielded as a ReadFailure, never raised, and so is a post a
+    stage fails on, in its place (its neighbours are kept). `on_note` hears what was left
+    out of items kept (a date outside the calendar)."""
     pipeline = pipeline or Pipeline()
     for item in read_paths(paths, max_bytes, exclude, on_note, max_chars):
         if isinstance(item, ReadFailure):
             yield item
-        else:
-            yield from pipeline.posts(item)
+            continue
+        try:
+            posts = split(item)
+        except Exception as exc:  # a defect in a stage must not sink the rest
+            yield stage_failure(item.source, exc)
+            continue
+        for post in posts:
+            try:
+                done = pipeline.describe(post)
+                yield pipeline.extractor.extract(done) if pipeline.extractor else done
+            except Exception as exc:
+                yield stage_failure(item.source, exc, "a post of it")
 
 
 def ingest_paths(
