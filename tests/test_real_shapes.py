@@ -156,11 +156,31 @@ def test_photo_credit_is_not_an_author() -> None:
         ("Prices fell.\n\nCopyright NK News", "NK News"),
         ("Prices fell in Hyesan, a source told Daily NK on Monday.", "Daily NK"),
         ("The ministry said prices fell sharply in the north this year. (Yonhap)", "Yonhap"),
+        ("AFP, SEOUL\n\nThe central bank said the economy grew.", "Agence France-Presse"),
+        ("NEW YORK, Feb. 23, Kyodo\n\nCoal exports fell in January.", "Kyodo News"),
+        ("According to NK News, the mine reopened in March.", "NK News"),
+        ("According to Daily NK’s survey of market prices, rice fell.", "Daily NK"),
+        ("According to Daily NK sources, the plant stopped.", "Daily NK"),
+        ("According to Yonhap, Trade with China drops:\n\nTrade fell.", "Yonhap"),
     ],
 )
 def test_wire_credits_and_source_marks(text: str, origin: str) -> None:
     post = read("A headline for the story\n\n" + text + "\n\nAnother paragraph.")
     assert [o.name for o in post.origins] == [origin]
+
+
+def test_according_to_what_is_not_an_outlet_names_no_origin() -> None:
+    post = read(
+        "A headline for the story\n\nAccording to South Korea's Unification Ministry, trade"
+        " fell. According to sources in the country, prices rose. According to the Bank of"
+        " Korea, output grew.\n\n" + BODY
+    )
+    assert post.origins == ()
+
+
+def test_an_outlet_then_a_headline_heading_a_relay() -> None:
+    post = read("Trade in 2014\n\nAccording to Yonhap, Trade with China drops:\n\n" + BODY)
+    assert [(o.name, o.title) for o in post.origins] == [("Yonhap", "Trade with China drops")]
 
 
 def test_caption_credit_is_not_an_origin() -> None:

@@ -54,6 +54,12 @@ def outlet_index() -> dict[str, str]:
 
 
 @cache
+def news_outlets() -> frozenset[str]:
+    """The outlets of the table that are news media (not institutes, banks or ministries)."""
+    return frozenset(r["name"] for r in read_table("outlets.tsv") if r["type"] == "outlet")
+
+
+@cache
 def blog_outlets() -> frozenset[str]:
     """Outlets that relay others' stories: their own address says nothing of a post's origin."""
     return frozenset(r["name"] for r in read_table("outlets.tsv") if r["kind"] == "blog")
@@ -199,9 +205,19 @@ def header_citation(text: str) -> list[Found]:
     return out
 
 
+WIRE_LINES = (
+    re.compile(r"(?m)^[ \t]*([A-Z][\w.]*(?: [A-Z][\w.]*){0,2}),[ \t]+[A-Z][A-Z .'-]{2,30}$"),
+    re.compile(
+        r"(?m)^[ \t]*[A-Z][A-Z .'-]{2,30},[ \t]+[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2},[ \t]+"
+        r"([A-Z][\w .-]{1,30}?)[ \t]*$"
+    ),
+)  # 'AFP, SEOUL' under a headline; 'NEW YORK, Feb. 23, Kyodo'
+
+
 def wire_credit(text: str) -> list[Found]:
     """A wire credit: 'SEOUL, Aug. 20 (Yonhap) --', 'BEIJING (Reuters) -', 'Feb. 15 (UPI) --',
-    a 'Source: Yonhap News' line, a closing '(Yonhap)', 'Copyright NK News'."""
+    an agency's dateline line ('AFP, SEOUL', 'NEW YORK, Feb. 23, Kyodo'), a 'Source: Yonhap
+    News' line, a closing '(Yonhap)', 'Copyright NK News'."""
     out = []
     dateline = (
         r"(?m)(?:^|\s)[A-Z][\w'.]*(?:[ ,]+[A-Z][\w'.]*){0,4}(?:,?\s+[A-Z][a-z]{2,8}\.?)?(?:\s+\d{1,2})?"
@@ -210,6 +226,10 @@ def wire_credit(text: str) -> list[Found]:
     for m in re.finditer(dateline, text[:3000]):
         if outlet := known_outlet(m[1]):
             out.append(Found(m.start(), origins=(Origin(outlet),)))
+    for line in WIRE_LINES:
+        for m in line.finditer(text[:3000]):
+            if outlet := known_outlet(m[1]):
+                out.append(Found(m.start(), origins=(Origin(outlet),)))
     for m in re.finditer(r"(?m)^\W{0,3}Source\s*:\s*([^|\n]{2,40}?)\s*(?:\||$)", text):
         if outlet := known_outlet(m[1]):
             out.append(Found(m.start(), origins=(Origin(outlet),)))
@@ -304,9 +324,34 @@ def translator_line(text: str) -> list[Found]:
 
 
 def according_to_line(text: str) -> list[Found]:
-    """'According to the Daily NK:' introducing a quoted story."""
-    pattern = r"(?m)^According to (?:the |a |an )?([A-Z0-9][^\n:]{1,60}?)\s*:\s*$"
-    return [Found(m.start(), origins=(Origin(m[1]),)) for m in re.finditer(pattern, text)]
+    """'According to the Daily NK:' introducing a quoted story, or 'According to Yonhap,
+    Trade drops in 2014:' with the story's headline after the outlet."""
+    out = []
+    pattern = r"(?m)^According to (?:the |a |an )?([A-Z0-9][^\n:]{1,100}?)\s*:\s*$"
+    for m in re.finditer(pattern, text):
+        name, _, title = m[1].partition(", ")
+        if title and known_outlet(name):
+            out.append(Found(m.start(), origins=(Origin(name, title=title.strip()),)))
+        elif len(m[1]) <= 60:
+            out.append(Found(m.start(), origins=(Origin(m[1]),)))
+    return out
+
+
+def according_to(text: str) -> list[Found]:
+    """'According to NK News, ...', 'according to Daily NK sources': a news outlet of the
+    table the post says it has its story from, in running text (not 'according to the Bank
+    of Korea', a source of figures)."""
+    out = []
+    for m in re.finditer(
+        r"\b[Aa]ccording to (?:the )?([A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*){0,3})", text
+    ):
+        words = m[1].split()
+        for n in range(len(words), 0, -1):  # 'Daily NK sources', 'Yonhap News Agency'
+            if outlet := known_outlet(" ".join(words[:n])):
+                if outlet in news_outlets():
+                    out.append(Found(m.start(), origins=(Origin(outlet),)))
+                break
+    return out
 
 
 def source_line(text: str) -> list[Found]:
@@ -383,6 +428,7 @@ RULES: tuple[Rule, ...] = (
     reporter_for,
     translator_line,
     according_to_line,
+    according_to,
     source_line,
     citation_block,
     read_it_on,
