@@ -139,6 +139,39 @@ def test_email_sign_off() -> None:
     assert post.authors == ("Park Ji-hoon",)
 
 
+@pytest.mark.parametrize(
+    ("closing", "authors"),
+    [
+        ("(Reporting by Josephine Mason; Editing by Ed Ward)", ("Josephine Mason",)),
+        (
+            "(Reporting by Hyonhee Shin and Josh Smith in Seoul; Editing by Ed Ward)",
+            ("Hyonhee Shin", "Josh Smith"),
+        ),
+        ("(Additional reporting by Jo Min in Seoul; Writing by Joe Doe)", ("Joe Doe",)),
+        ("(Kang Ji-won)", ("Kang Ji-won",)),
+        ("(ISHIMARU Jiro)", ("ISHIMARU Jiro",)),
+        ("(Kim Jong Un)", ()),  # a caption's leader, not a reporter
+    ],
+)
+def test_reporters_credited_where_the_story_closes(closing: str, authors: tuple[str, ...]) -> None:
+    post = read("Port activity resumes\n\n" + BODY + " " + closing)
+    assert post.authors == authors
+
+
+def test_a_byline_after_the_time_of_day() -> None:
+    post = read("Workers send wages home\n\nMay 25, 2016 - 16:09 By 임정요\n\n" + BODY)
+    assert post.authors == ("임정요",)
+
+
+def test_a_citation_lead_naming_the_outlet() -> None:
+    post = read(
+        "Trade tumbles\n\n" + BODY + "\n\nRead the full Yonhap story here:\n"
+        "Inter-Korean trade tumbles\nYonhap\nKoh Byung-joon\n6/9/2009\n\nShare"
+    )
+    assert post.authors == ("Koh Byung-joon",)
+    assert [(o.name, o.title) for o in post.origins] == [("Yonhap", "Inter-Korean trade tumbles")]
+
+
 def test_photo_credit_is_not_an_author() -> None:
     post = read("Market scene\n\nImage: Daily NK\n\nPhoto: AFP\n\n" + BODY)
     assert post.authors == ()

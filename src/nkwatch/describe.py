@@ -160,12 +160,38 @@ def staff_writer(text: str) -> list[Found]:
 
 
 def slashed_authors(text: str) -> list[Found]:
-    """'(Kang Ji-won / ISHIMARU Jiro)' closing a paragraph: reporter and writer."""
-    pattern = rf"\(({BYLINE_NAME}(?:\s*/\s*{BYLINE_NAME})+)\)\s*$"
-    return [
-        Found(m.start(), authors=tuple(n.strip() for n in m[1].split("/")))
-        for m in re.finditer(pattern, text, re.M)
-    ]
+    """'(Kang Ji-won / ISHIMARU Jiro)' closing a paragraph: reporter and writer; one name
+    alone ('(Kang Ji-won)') when it is written as reporters' are (a hyphenated given name,
+    a family name in capitals), not as a leader's in a caption."""
+    pattern = rf"\(({BYLINE_NAME}(?:\s*/\s*{BYLINE_NAME})*)\)\s*$"
+    out = []
+    for m in re.finditer(pattern, text, re.M):
+        names = [n.strip() for n in m[1].split("/")]
+        if len(names) > 1 or (REPORTER_NAME.match(names[0]) and not known_outlet(names[0])):
+            out.append(Found(m.start(), authors=tuple(names)))
+    return out
+
+
+REPORTER_NAME = re.compile(r"^(?:[A-Z][a-z]+ [A-Z][a-z]+-[a-z]+|[A-Z]{2,}(?: [A-Z][a-z]+)+)$")
+
+
+def wire_reporting(text: str) -> list[Found]:
+    """'(Reporting by Jane Doe and John Roe; Editing by ...)', as wire stories close:
+    the reporters and writers are authors, the editors not."""
+    out = []
+    for m in re.finditer(r"\((?:[^()]*?;\s*)?(?:Reporting|Writing) by ([^;()]+)", text):
+        names = [n.strip() for n in re.split(r",\s*|\s+and\s+", m[1])]
+        names = [re.sub(r"\s+in\s+[A-Z][\w ]*$", "", n) for n in names]  # '... in Seoul'
+        found = [n for n in names if re.fullmatch(NAME, n) and not known_outlet(n)]
+        if found:
+            out.append(Found(m.start(), authors=tuple(found)))
+    return out
+
+
+def timed_byline(text: str) -> list[Found]:
+    """'May 25, 2016 - 16:09 By Jane Doe' (or a name in Hangul): a byline after the time."""
+    pattern = rf"(?m)^[^\n]{{0,40}}\b\d{{1,2}}:\d{{2}}\s+By\s+({NAME}|[가-힣]{{2,4}})\s*$"
+    return [Found(m.start(), authors=(m[1],)) for m in re.finditer(pattern, text)]
 
 
 def email_signoff(text: str) -> list[Found]:
@@ -435,6 +461,8 @@ RULES: tuple[Rule, ...] = (
     written_with,
     staff_writer,
     slashed_authors,
+    wire_reporting,
+    timed_byline,
     email_signoff,
     author_under_title,
     header_citation,
