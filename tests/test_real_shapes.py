@@ -38,6 +38,9 @@ BODY = "Cement output at the Sunchon plant rose again this spring, officials sai
         ("| 2024-01-09 09:30:12", "2024-01-09"),
         ("Date: 05/03/2023 | Source: KCNA.kp (En) | Read original", "2023-03-05"),
         ("Saturday, May 4, 2013", "2013-05-04"),
+        ("October 24, 2017 / 6:48 AM / a day ago", "2017-10-24"),
+        ("November 25, 2016 / 11:06 AM / a year ago", "2016-11-25"),
+        ("May 25, 2016 - 16:09 By Jane Doe", "2016-05-25"),
     ],
 )
 def test_written_date_lines(line: str, day: str) -> None:
@@ -214,6 +217,16 @@ def test_according_to_what_is_not_an_outlet_names_no_origin() -> None:
 def test_an_outlet_then_a_headline_heading_a_relay() -> None:
     post = read("Trade in 2014\n\nAccording to Yonhap, Trade with China drops:\n\n" + BODY)
     assert [(o.name, o.title) for o in post.origins] == [("Yonhap", "Trade with China drops")]
+
+
+def test_a_headline_over_its_date_line_is_no_source() -> None:
+    post = read(
+        "China Sept fuel exports to North Korea sink, coal imports down from year ago\n"
+        "October 24, 2017 / 6:48 AM / a day ago\n\nBEIJING (Reuters) - Fuel exports fell.\n\n"
+        + BODY
+    )
+    assert [o.name for o in post.origins] == ["Reuters"]
+    assert post.published == dt.date(2017, 10, 24)
 
 
 def test_caption_credit_is_not_an_origin() -> None:

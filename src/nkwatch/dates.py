@@ -30,10 +30,11 @@ _PREFIX = (
     r"(?:(?:Posted|Published|Updated|Last [Uu]pdated|Date|Dated)(?:\s+on)?\s*:?\s+)?"
 )
 _TIME = (
-    r"(?:,?\s*(?:[-–|]\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
+    r"(?:,?\s*(?:[-–|/]\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
     r"(?:\s*(?:KST|GMT|UTC|EST|EDT|ET|JST))?)?"
+    r"(?:\s*/\s*(?:an?|\d+)\s+(?:minute|hour|day|week|month|year)s?\s+ago)?"  # '/ a day ago'
 )
-_NAME = r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
+_NAME = r"(?:[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}|[가-힣]{2,4})"
 # '... by Jane Doe', and a listing's '..., by Jane Doe, John Roe and Kim Min—' before its teaser
 _SUFFIX = (
     rf"(?:,?\s*(?:[-–—|]\s*)?(?:by|By)\s+"

@@ -188,12 +188,6 @@ def wire_reporting(text: str) -> list[Found]:
     return out
 
 
-def timed_byline(text: str) -> list[Found]:
-    """'May 25, 2016 - 16:09 By Jane Doe' (or a name in Hangul): a byline after the time."""
-    pattern = rf"(?m)^[^\n]{{0,40}}\b\d{{1,2}}:\d{{2}}\s+By\s+({NAME}|[가-힣]{{2,4}})\s*$"
-    return [Found(m.start(), authors=(m[1],)) for m in re.finditer(pattern, text)]
-
-
 def email_signoff(text: str) -> list[Found]:
     """'Jane Doe jane@paper.com' on a line of its own: the writer's sign-off."""
     pattern = rf"(?m)^({BYLINE_NAME})\s+[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*$"
@@ -380,6 +374,9 @@ def according_to(text: str) -> list[Found]:
     return out
 
 
+SOURCE_WORDS = 10  # an institute's or outlet's name is no longer than this
+
+
 def source_line(text: str) -> list[Found]:
     """A block of an institute or outlet name and a date, as IFES briefs carry."""
     out = []
@@ -388,6 +385,8 @@ def source_line(text: str) -> list[Found]:
         name = m[1].strip()
         if date is None or name.endswith((".", ":")) or parse_date_line(name):
             continue
+        if len(name.split()) > SOURCE_WORDS and not known_outlet(name):
+            continue  # a headline over its date line
         before = text[: m.start()].rstrip().rsplit("\n", 1)[-1]
         if is_citation_lead(before) or NAME_LINE.match(name) and "(" not in name:
             continue  # a citation block, or an author line: other rules read those
@@ -462,7 +461,6 @@ RULES: tuple[Rule, ...] = (
     staff_writer,
     slashed_authors,
     wire_reporting,
-    timed_byline,
     email_signoff,
     author_under_title,
     header_citation,
