@@ -41,6 +41,9 @@ BODY = "Cement output at the Sunchon plant rose again this spring, officials sai
         ("October 24, 2017 / 6:48 AM / a day ago", "2017-10-24"),
         ("November 25, 2016 / 11:06 AM / a year ago", "2016-11-25"),
         ("May 25, 2016 - 16:09 By Jane Doe", "2016-05-25"),
+        ("Written: 2024-07-26 14:10:49Updated: 2024-07-27 15:44:42", "2024-07-26"),
+        ("calendar>> January 24. 2014 Juche 103", "2014-01-24"),
+        ("Posted July 1st, 2016 at 10:30 am (UTC-4)", "2016-07-01"),
     ],
 )
 def test_written_date_lines(line: str, day: str) -> None:

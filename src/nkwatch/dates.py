@@ -27,11 +27,12 @@ _WEEKDAY = (
 )
 _PREFIX = (
     r"(?:[\w-]+\.(?:com|org|net|co\.kr|kr)\s+)?"  # a site's name before its date: 'Site.com'
-    r"(?:(?:Posted|Published|Updated|Last [Uu]pdated|Date|Dated)(?:\s+on)?\s*:?\s+)?"
+    r"(?:(?:Posted|Published|Written|Updated|Last [Uu]pdated|Date|Dated)(?:\s+on)?\s*:?\s+)?"
+    r"(?:calendar>>\s*)?"  # KCNA's own pages: 'calendar>> January 24. 2014 Juche 103'
 )
 _TIME = (
-    r"(?:,?\s*(?:[-–|/]\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
-    r"(?:\s*(?:KST|GMT|UTC|EST|EDT|ET|JST))?)?"
+    r"(?:,?\s*(?:(?:[-–|/]|at)\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"
+    r"(?:\s*\(?(?:KST|GMT|UTC|EST|EDT|ET|JST)(?:[+-]\d{1,2})?\)?)?)?"
     r"(?:\s*/\s*(?:an?|\d+)\s+(?:minute|hour|day|week|month|year)s?\s+ago)?"  # '/ a day ago'
 )
 _NAME = r"(?:[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}|[가-힣]{2,4})"
@@ -40,12 +41,13 @@ _SUFFIX = (
     rf"(?:,?\s*(?:[-–—|]\s*)?(?:by|By)\s+"
     rf"(?P<byline>{_NAME}(?:(?:,\s*|,?\s+and\s+|\s*&\s*){_NAME})*))?\s*[-–—:]?"
 )
+_JUCHE = r"(?:\s+Juche\s+\d{1,3})?"  # the year again, in the DPRK's calendar
 BYLINE_LINE_MAX = 120  # a date line with a byline of several writers
 _ORD = r"(?:st|nd|rd|th)?"
 
 DATE_LINE_SHAPES = {
     "mdy": re.compile(
-        rf"^{_PREFIX}{_WEEKDAY}{_MONTH}\s+(?P<day>\d{{1,2}}){_ORD},?\s+(?P<year>\d{{4}}){_TIME}{_SUFFIX}$"
+        rf"^{_PREFIX}{_WEEKDAY}{_MONTH}\s+(?P<day>\d{{1,2}}){_ORD}[,.]?\s+(?P<year>\d{{4}}){_JUCHE}{_TIME}{_SUFFIX}$"
     ),
     "dmy": re.compile(
         rf"^{_PREFIX}{_WEEKDAY}(?P<day>\d{{1,2}}){_ORD}\s+(?:of\s+)?{_MONTH},?\s+(?P<year>\d{{4}}){_TIME}{_SUFFIX}$"
@@ -70,6 +72,7 @@ class DateLine:
 
 
 DIGIT = re.compile(r"\d")
+LATER_STAMP = re.compile(r"(?<=\d)\s*(?=(?:Updated|Modified|Edited)\s*:)")
 BY = re.compile(r"\b[Bb]y\b")
 
 
@@ -88,6 +91,7 @@ def parse_date_line(line: str, day_first: bool | None = None) -> DateLine | None
     line = line.strip().rstrip(",;").strip()
     if not 6 <= len(line) <= 120 or not DIGIT.search(line):
         return None
+    line = LATER_STAMP.split(line, 1)[0]  # 'Written: 2024-07-26 14:10Updated: 2024-07-26 15:44'
     if "|" in line:
         return piped_date_line(line, day_first)
     if len(line) > (BYLINE_LINE_MAX if BY.search(line) else 80):
