@@ -47,6 +47,11 @@ def test_known_names_under_any_spelling(pipeline) -> None:  # type: ignore[no-un
     assert len([f for f in found if f[1] == "Kim Chaek Iron and Steel Complex"]) == 1
 
 
+def test_provinces_as_sources_in_the_north_spell_them(pipeline) -> None:  # type: ignore[no-untyped-def]
+    found = entities(pipeline, "A source in North Hamkyung province said prices rose.")
+    assert ("place", "North Hamgyong Province") in found
+
+
 def test_homonyms_stay_apart(pipeline) -> None:  # type: ignore[no-untyped-def]
     found = entities(
         pipeline,
