@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
 from nkwatch.dates import find_published, parse_date_line, url_date
 from nkwatch.describe import describe, outlet_of_address
 from nkwatch.model import Document, Post
+from nkwatch.read import read_file
 from nkwatch.split import split
 
 
@@ -44,6 +46,8 @@ BODY = "Cement output at the Sunchon plant rose again this spring, officials sai
         ("Written: 2024-07-26 14:10:49Updated: 2024-07-27 15:44:42", "2024-07-26"),
         ("calendar>> January 24. 2014 Juche 103", "2014-01-24"),
         ("Posted July 1st, 2016 at 10:30 am (UTC-4)", "2016-07-01"),
+        ("05:49 24 February 2017", "2017-02-24"),
+        ("date 2020-08-01", "2020-08-01"),
     ],
 )
 def test_written_date_lines(line: str, day: str) -> None:
@@ -230,6 +234,17 @@ def test_a_headline_over_its_date_line_is_no_source() -> None:
     )
     assert [o.name for o in post.origins] == ["Reuters"]
     assert post.published == dt.date(2017, 10, 24)
+
+
+def test_a_date_stamped_before_the_first_line_and_a_close_button(tmp_path: Path) -> None:
+    page = tmp_path / "page.txt"
+    page.write_text(
+        " date 2017-02-24 Close\n\nFebruary 24, 2017 7:06\n\n"
+        "Coal exports total 1.44 million tons\n\n" + BODY
+    )
+    [post] = [describe(p) for doc in read_file(page) for p in split(doc)]
+    assert post.published == dt.date(2017, 2, 24)
+    assert post.title == "Coal exports total 1.44 million tons"
 
 
 def test_caption_credit_is_not_an_origin() -> None:

@@ -27,8 +27,9 @@ _WEEKDAY = (
 )
 _PREFIX = (
     r"(?:[\w-]+\.(?:com|org|net|co\.kr|kr)\s+)?"  # a site's name before its date: 'Site.com'
-    r"(?:(?:Posted|Published|Written|Updated|Last [Uu]pdated|Date|Dated)(?:\s+on)?\s*:?\s+)?"
+    r"(?:(?:Posted|Published|Written|Updated|Last [Uu]pdated|[Dd]ate|Dated)(?:\s+on)?\s*:?\s+)?"
     r"(?:calendar>>\s*)?"  # KCNA's own pages: 'calendar>> January 24. 2014 Juche 103'
+    r"(?:\d{1,2}:\d{2}\s+)?"  # the time first: '05:49 24 February 2017'
 )
 _TIME = (
     r"(?:,?\s*(?:(?:[-–|/]|at)\s*)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?"

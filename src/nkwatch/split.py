@@ -248,8 +248,12 @@ def single_post(document: Document, units: list[Unit]) -> Post:
     title, published, authors = document.title, document.published, document.authors
     text = document.text.strip()
     head = units
-    while head and "\n" not in head[0].text and parse_date_line(head[0].text) is not None:
-        head = head[1:]  # a blog's date line above the headline
+    while (
+        head
+        and "\n" not in head[0].text
+        and (parse_date_line(head[0].text) is not None or is_boilerplate_line(head[0].text))
+    ):
+        head = head[1:]  # a blog's date line above the headline, a page's 'Close' button
     if (
         title is None
         and len(head) >= 3

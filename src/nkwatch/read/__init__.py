@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import hashlib
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -253,8 +254,13 @@ def sniff(path: Path, text: str) -> str:
     return "text"
 
 
+# A page saved as text with its date stamped before its first line ('date 2020-08-01 N Korea
+# returns to growth'): the stamp is put on a line of its own, where it reads as a date line.
+DATE_STAMP = re.compile(r"\A\s*(date:? \d{4}-\d{2}-\d{2})[ \t]+(?=\S)")
+
+
 def read_text(text: str, file: FileInfo) -> Reading:
-    text = normalise_newlines(text)
+    text = DATE_STAMP.sub(r"\1\n\n", normalise_newlines(text), count=1)
     if not text.strip():
         raise UnreadableInput(f"{file.source}: the file holds only white space; nothing to read")
     return [Document(source=file.source, kind="text", text=text, file_sha256=file.sha256)]
