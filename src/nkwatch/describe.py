@@ -72,6 +72,16 @@ def known_outlet(name: str) -> str | None:
     return outlet_index().get(key)
 
 
+def leading_outlet(words: str) -> str | None:
+    """The outlet the longest run of opening words names: 'Daily NK sources', 'Yonhap News
+    Agency reported'."""
+    parts = words.split()
+    for n in range(len(parts), 0, -1):
+        if outlet := known_outlet(" ".join(parts[:n])):
+            return outlet
+    return None
+
+
 def outlet_of_address(url: str) -> str | None:
     """The outlet a web address belongs to: its host or any parent domain in the table."""
     m = re.match(r"https?://([^/:?#]+)", url)
@@ -292,10 +302,8 @@ def reported_to(text: str) -> list[Found]:
         r"([A-Z][\w]*(?:\s+[A-Z][\w]*){0,2})",
         text,
     ):
-        for n in range(len(m[1].split()), 0, -1):
-            if outlet := known_outlet(" ".join(m[1].split()[:n])):
-                out.append(Found(m.start(), origins=(Origin(outlet),)))
-                break
+        if outlet := leading_outlet(m[1]):
+            out.append(Found(m.start(), origins=(Origin(outlet),)))
     for m in re.finditer(r"\b([A-Z][\w]*(?:\s+[A-Z][\w]*){0,2}) has learned\b", text):
         if outlet := known_outlet(m[1]):
             out.append(Found(m.start(), origins=(Origin(outlet),)))
@@ -365,12 +373,8 @@ def according_to(text: str) -> list[Found]:
     for m in re.finditer(
         r"\b[Aa]ccording to (?:the )?([A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*){0,3})", text
     ):
-        words = m[1].split()
-        for n in range(len(words), 0, -1):  # 'Daily NK sources', 'Yonhap News Agency'
-            if outlet := known_outlet(" ".join(words[:n])):
-                if outlet in news_outlets():
-                    out.append(Found(m.start(), origins=(Origin(outlet),)))
-                break
+        if (outlet := leading_outlet(m[1])) and outlet in news_outlets():
+            out.append(Found(m.start(), origins=(Origin(outlet),)))
     return out
 
 

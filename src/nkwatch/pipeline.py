@@ -74,10 +74,12 @@ class Pipeline:
         return bare
 
     def posts(self, document: Document) -> Sequence[Post]:
-        posts = [self.describe(p) for p in split(document)]
-        if self.extractor is not None:
-            posts = [self.extractor.extract(p) for p in posts]
-        return posts
+        return [self.process(p) for p in split(document)]
+
+    def process(self, post: Post) -> Post:
+        """One post as split, described and extracted."""
+        done = self.describe(post)
+        return self.extractor.extract(done) if self.extractor is not None else done
 
     def describe(self, post: Post) -> Post:
         """One post as split, described: its title, date, authors and the outlets it cites."""
@@ -151,9 +153,7 @@ class Stages:
         out: list[Finished] = []
         for post in posts:
             try:
-                done = self.pipeline.describe(post)
-                if self.pipeline.extractor is not None:
-                    done = self.pipeline.extractor.extract(done)
+                done = self.pipeline.process(post)
                 out.append((done, Ready(self.claimer.claims(done), self.fingerprint(done, None))))
             except Exception as exc:  # a defect in a stage must not sink the rest
                 out.append(portable(exc))
@@ -383,8 +383,7 @@ def extract_paths(
             continue
         for post in posts:
             try:
-                done = pipeline.describe(post)
-                yield pipeline.extractor.extract(done) if pipeline.extractor else done
+                yield pipeline.process(post)
             except Exception as exc:
                 yield stage_failure(item.source, exc, "a post of it")
 
